@@ -1,0 +1,141 @@
+"""The period a figure refers to, resolved against the publication date.
+
+Policy (the phrases are in periods.toml):
+- the period phrase nearest before the figure in its sentence wins;
+- failing that, a period set at the head of the paragraph ("2023年,…") or of the article's
+  body applies, except to the properties of a project (its investment, site and floor area),
+  which carry no period unless the text gives one;
+- a phrase without a year takes the year named last before it in the paragraph, else the
+  year of the article's head period, else the publication year (stepping back a year for a
+  month not yet reached: "截至11月末" in a January paper is last November);
+- a balance "截至N月末" is the month N itself; a flow is January to month N.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .facts import Period
+from .numbers import NumberError, parse_chinese
+from .rules import PeriodRule, RuleSet
+from .vocab import Metric
+
+BALANCES = {Metric.LOAN_BALANCE, Metric.DEPOSIT_BALANCE}
+PROJECT_PROPERTIES = {Metric.INVESTMENT, Metric.SITE_AREA, Metric.FLOOR_AREA}
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    start: int
+    end: int
+    rule: PeriodRule
+    match: re.Match
+
+
+def _month(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        month = int(text) if text.isdigit() else int(parse_chinese(text).value)
+    except NumberError:
+        return None
+    return month if 1 <= month <= 12 else None
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def find_phrases(text: str, lo: int, hi: int, rules: RuleSet) -> list[_Phrase]:
+    """Period phrases in ``text[lo:hi]``, longest first where they overlap, in text order."""
+    found = []
+    for rule in rules.periods:
+        for m in rule.pattern.finditer(text, lo, hi):
+            found.append(_Phrase(m.start(), m.end(), rule, m))
+    found.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    kept: list[_Phrase] = []
+    for phrase in found:
+        if kept and phrase.start < kept[-1].end:
+            continue
+        kept.append(phrase)
+    return kept
+
+
+def context_year(text: str, lo: int, hi: int) -> int | None:
+    """The year named last in ``text[lo:hi]``."""
+    years = _YEAR.findall(text, lo, hi)
+    return int(years[-1]) if years else None
+
+
+def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metric: Metric | None) -> Period | None:
+    """Turn a matched phrase into dates."""
+    rule, m = phrase.rule, phrase.match
+    groups = m.groupdict()
+    explicit = int(groups["year"]) if groups.get("year") else None
+    month = _month(groups.get("month"))
+    if rule.kind == "year" and rule.offset is not None:
+        if published is None:
+            return None
+        year = published.year + rule.offset
+    else:
+        year = explicit or year_hint or (published.year if published else None)
+        if year is None:
+            return None
+        if explicit is None and year_hint is None and published and month and month > published.month:
+            year -= 1
+    words = m.group()
+    if rule.kind == "year":
+        return Period(date(year, 1, 1), date(year, 12, 31), words)
+    if rule.kind == "span":
+        return Period(date(year, rule.start_month, 1), _last_day(year, rule.end_month), words)
+    if rule.kind == "months":
+        first = _month(groups.get("first")) or 1
+        if month is None or month < first:
+            return None
+        return Period(date(year, first, 1), _last_day(year, month), words)
+    if rule.kind == "month":
+        return Period(date(year, month, 1), _last_day(year, month), words) if month else None
+    if rule.kind == "ytd":
+        if month is None:  # 今年以来: to the publication date
+            if published is None:
+                return None
+            return Period(date(published.year, 1, 1), published, words)
+        start = date(year, month, 1) if metric in BALANCES else date(year, 1, 1)
+        return Period(start, _last_day(year, month), words)
+    if rule.kind == "now":
+        if published is None:
+            return None
+        return Period(date(published.year, published.month, 1), _last_day(published.year, published.month), words)
+    return None
+
+
+def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, head: tuple[_Phrase, int | None] | None,
+               published: date | None, metric: Metric, rules: RuleSet) -> Period | None:
+    """The period of the figure at ``pos``; ``head`` is the article's head phrase and its year."""
+    phrases = find_phrases(text, sentence_start, pos, rules)
+    year_hint = context_year(text, paragraph_start, pos)
+    if phrases:
+        return resolve(phrases[-1], published, year_hint, metric)
+    if metric in PROJECT_PROPERTIES:
+        return None
+    para_head = head_phrase(text, paragraph_start, rules)
+    if para_head is not None:
+        return resolve(para_head, published, context_year(text, paragraph_start, para_head.end), metric)
+    if head is not None:
+        return resolve(head[0], published, head[1], metric)
+    return None
+
+
+def head_phrase(text: str, start: int, rules: RuleSet) -> _Phrase | None:
+    """A period phrase opening the text at ``start`` and followed by a comma ("2024年,…")."""
+    end = text.find(",", start, start + 16)
+    if end < 0:
+        return None
+    phrases = find_phrases(text, start, end, rules)
+    if phrases and phrases[0].start == start and phrases[-1].end == end:
+        return phrases[-1]
+    return None

@@ -1,0 +1,162 @@
+"""Find the figures in a stretch of repaired text and normalize them to canonical units.
+
+``extract_quantities`` is the Extractor/Parser pair in one pass: one master regex (composed
+from the number grammar and the unit table) finds candidate spans, the stoplist vetoes names,
+ordinals and slogans, and each survivor is parsed into an exact ``Quantity`` whose span points
+into the raw page text.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import cache
+
+from .facts import Quantity
+from .numbers import Number, NumberError, grammar, parse_number, plain
+from .rules import RuleSet, UnitRule, load_rules
+from .text import NormText
+from .vocab import Kind, Qualifier
+
+AREA_PLACES = Decimal("0.0001")  # hectares are kept to 4 decimals (ANNOTATION.md)
+BARE_MULTIPLIERS = set("百千万亿佰仟")  # "百亿" alone is rhetoric unless a cue like 超 precedes it
+MAX_NUMBER_CHARS = 40  # longer digit runs are codes or noise, never a figure
+
+
+@cache
+def _master(rules: RuleSet) -> re.Pattern[str]:
+    g = grammar(rules)
+    units = "|".join(re.escape(u.surface) for u in sorted(rules.units, key=lambda u: -len(u.surface)))
+    joiners = "|".join(re.escape(j) for j in rules.range_joiners)
+    inner = "|".join(re.escape(w) for w in rules.inner_qualifiers)
+    return re.compile(
+        rf"""
+        百分之(?P<pn>{g.number})                               # 百分之十二点五
+        |
+        (?P<n1>{g.number})(?P<u1>{units})?                     # first (or only) number
+        (?:\s?(?P<j>{joiners})\s?(?P<n2>{g.number}))?          # second end of a range
+        (?P<inner>{inner})?                                    # 1万余家, 三十多亿元
+        (?P<unit>{units})                                      # the unit closes every figure
+        """,
+        re.VERBOSE,
+    )
+
+
+def _to_canonical(number: Decimal, unit: UnitRule) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 60
+        value = number * unit.factor.numerator / unit.factor.denominator
+    if unit.kind is Kind.AREA:
+        value = value.quantize(AREA_PLACES, rounding=ROUND_HALF_UP)
+    return plain(value)
+
+
+def _is_chinese(text: str) -> bool:
+    return not text[0].isdigit()
+
+
+def _cue_before(text: str, pos: int, cues: dict[str, Qualifier]) -> tuple[str, Qualifier] | None:
+    for word in sorted(cues, key=len, reverse=True):
+        if text.startswith(word, pos - len(word)) and pos - len(word) >= 0:
+            return word, cues[word]
+    return None
+
+
+def _cue_after(text: str, pos: int, cues: dict[str, Qualifier]) -> tuple[str, Qualifier] | None:
+    for word in sorted(cues, key=len, reverse=True):
+        if text.startswith(word, pos):
+            return word, cues[word]
+    return None
+
+
+def stop_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
+    """Where the stoplist matches: (start, end, reason)."""
+    return [(m.start(), m.end(), stop.reason) for stop in rules.stops for m in stop.pattern.finditer(text)]
+
+
+def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) -> str:
+    for word in rules.counted_merge:
+        if word.startswith(unit.surface) and text.startswith(word, end - len(unit.surface)):
+            return word
+    right = re.match(r"[\u4e00-\u9fffA-Za-z·]{1,16}", text[end:])
+    if right:
+        noun = right.group()
+        cut = min((noun.find(w) for w in rules.counted_stop_words if w in noun), default=len(noun))
+        if cut >= 2 or (cut == 1 and cut == len(noun)):
+            return noun[:cut]
+    left = re.search(r"[\u4e00-\u9fffA-Za-z·]{1,16}$", text[:start])
+    if left:
+        noun = left.group()
+        for verb in sorted(rules.counted_lead_verbs, key=len, reverse=True):
+            at = noun.rfind(verb)
+            if at >= 0:
+                noun = noun[at + len(verb):]
+        if len(noun) >= 2:
+            return noun
+    return unit.counted or unit.surface
+
+
+def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | None = None) -> list[Quantity]:
+    """The figures in ``norm.text[start:end]``, in text order."""
+    rules = rules or load_rules()
+    text = norm.text[:end]
+    vetoes = stop_spans(norm.text[start:end], rules)
+    found = []
+    for match in _master(rules).finditer(text, start):
+        quantity = _parse_match(match, norm, text, start, vetoes, rules)
+        if quantity is not None:
+            found.append(quantity)
+    return found
+
+
+def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vetoes, rules: RuleSet):
+    if any(s < match.end() - seg_start and e > match.start() - seg_start for s, e, _ in vetoes):
+        return None
+    if match.group("pn") is not None:
+        unit, n1, n2 = rules.unit("%"), match.group("pn"), None
+    else:
+        unit, n1, n2 = rules.unit(match.group("unit")), match.group("n1"), match.group("n2")
+    if len(n1) > MAX_NUMBER_CHARS or (n2 and len(n2) > MAX_NUMBER_CHARS):
+        return None
+    if unit.chinese_only and not (_is_chinese(n1) and (n2 is None or _is_chinese(n2))):
+        return None
+    first_u1 = match.group("u1")
+    if first_u1 and rules.unit(first_u1).kind is not unit.kind:
+        return None
+    before = _cue_before(text, match.start(), rules.qualifiers_before)
+    if set(n1) <= BARE_MULTIPLIERS and before is None:
+        return None
+    try:
+        low_n = parse_number(n1)
+        high_n: Number | None = parse_number(n2) if n2 else None
+    except NumberError:
+        return None
+    if low_n.value == 0 and _is_chinese(n1):
+        return None  # 零 is a word part (零部件, 零碳) far more often than a figure
+    low, high = low_n.value, low_n.high
+    if high_n is not None:
+        if low_n.multiplier == 1 and high_n.multiplier > 1 and low * high_n.multiplier <= high_n.value:
+            low = low * high_n.multiplier  # "3至5亿元": the multiplier carries back
+        high = high_n.value
+        if low >= high:
+            return None  # "2023-2024" and other pairs that are not ranges
+    qualifier = Qualifier.NONE
+    if match.group("inner"):
+        qualifier = rules.inner_qualifiers[match.group("inner")]
+    after = _cue_after(text, match.end(), rules.qualifiers_after)
+    if before:
+        qualifier = before[1]
+    elif after:
+        qualifier = after[1]
+    counted = _counted(text, match.start(), match.end(), unit, rules) if unit.kind is Kind.COUNT else None
+    return Quantity(
+        kind=unit.kind,
+        value=_to_canonical(low, unit),
+        unit=unit.unit,
+        span=norm.span(match.start(), match.end()),
+        value_high=_to_canonical(high, unit) if high is not None else None,
+        qualifier=qualifier,
+        counted=counted,
+        norm_start=match.start(),
+        norm_end=match.end(),
+    )

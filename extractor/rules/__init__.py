@@ -1,0 +1,281 @@
+"""Load the rule tables (TOML beside this file), validate them, and compile what they need.
+
+The tables are the vocabulary; the code that applies them holds the policy. A bad table fails
+at load with the file and the row named, never later in the middle of a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+
+from ..vocab import Direction, Kind, Metric, Qualifier, Status
+
+TABLES = ("units", "numbers", "cues", "metrics", "stoplist", "periods", "places")
+
+
+class RuleError(ValueError):
+    """A rule table is malformed; the message names the table and the row."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRule:
+    surface: str
+    kind: Kind
+    unit: str
+    factor: Fraction
+    counted: str | None
+    chinese_only: bool
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Multiplier:
+    surface: str
+    factor: int
+    after_digits: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeCue:
+    direction: Direction
+    percent_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRule:
+    metric: Metric
+    kind: Kind
+    keywords: tuple[str, ...]
+    threshold_keywords: tuple[str, ...]
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StopRule:
+    pattern: re.Pattern[str]
+    reason: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRule:
+    pattern: re.Pattern[str]
+    kind: str
+    offset: int | None
+    start_month: int | None
+    end_month: int | None
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRule:
+    endings: tuple[str, ...]
+    refer: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one RuleSet per load
+class RuleSet:
+    """Every table, validated and ready to apply."""
+
+    version: str  # sha256 of the table files: changes whenever a rule changes
+    units: tuple[UnitRule, ...]
+    multipliers: tuple[Multiplier, ...]
+    chinese_digits: str
+    chinese_units: str
+    chinese_point: str
+    inner_qualifiers: dict[str, Qualifier]
+    range_joiners: tuple[str, ...]
+    qualifiers_before: dict[str, Qualifier]
+    qualifiers_after: dict[str, Qualifier]
+    status_cues: dict[str, Status]
+    change_cues: dict[str, ChangeCue]
+    metrics: tuple[MetricRule, ...]
+    stops: tuple[StopRule, ...]
+    periods: tuple[PeriodRule, ...]
+    home: dict[str, str]
+    aliases: dict[str, str]  # word -> place name
+    entities: tuple[EntityRule, ...]
+    name_breaks: tuple[str, ...]
+    counted_stop_words: tuple[str, ...]
+    counted_lead_verbs: tuple[str, ...]
+    counted_merge: tuple[str, ...]
+    raw: dict[str, dict]  # the parsed tables, for the table-driven tests
+
+    def unit(self, surface: str) -> UnitRule:
+        return next(u for u in self.units if u.surface == surface)
+
+
+def _need(row: dict, key: str, where: str):
+    if key not in row:
+        raise RuleError(f"{where}: missing key {key!r}")
+    return row[key]
+
+
+def _check_keys(row: dict, allowed: set[str], where: str) -> None:
+    unknown = set(row) - allowed
+    if unknown:
+        raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}")
+    if "examples" in allowed and not row.get("examples"):
+        raise RuleError(f"{where}: a rule needs examples")
+
+
+def _enum(enum, value, where: str):
+    try:
+        return enum(value)
+    except ValueError:
+        raise RuleError(f"{where}: {value!r} is not one of {[m.value for m in enum]}") from None
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise RuleError(f"{where}: bad pattern: {exc}") from None
+
+
+def _read_tables() -> dict[str, tuple[bytes, dict]]:
+    folder = resources.files(__name__)
+    out = {}
+    for name in TABLES:
+        data = (folder / f"{name}.toml").read_bytes()
+        try:
+            out[name] = (data, tomllib.loads(data.decode("utf-8")))
+        except tomllib.TOMLDecodeError as exc:
+            raise RuleError(f"{name}.toml: {exc}") from None
+    return out
+
+
+def _units(rows: list[dict]) -> tuple[UnitRule, ...]:
+    units, seen = [], set()
+    for i, row in enumerate(rows):
+        where = f"units.toml row {i + 1}"
+        _check_keys(row, {"surface", "kind", "unit", "factor", "counted", "chinese_only", "examples"}, where)
+        surface = _need(row, "surface", where)
+        if surface in seen:
+            raise RuleError(f"{where}: surface {surface!r} appears twice")
+        seen.add(surface)
+        try:
+            factor = Fraction(_need(row, "factor", where))
+        except (ValueError, ZeroDivisionError):
+            raise RuleError(f"{where}: factor {row['factor']!r} is not an exact number") from None
+        units.append(UnitRule(surface, _enum(Kind, _need(row, "kind", where), where), _need(row, "unit", where),
+                              factor, row.get("counted"), bool(row.get("chinese_only", False)),
+                              tuple(row["examples"])))
+    return tuple(units)
+
+
+def _word_map(rows: list[dict], table: str, value_key: str, enum, lists=("words",)) -> dict:
+    out = {}
+    for i, row in enumerate(rows):
+        where = f"{table} row {i + 1}"
+        value = _enum(enum, _need(row, value_key, where), where)
+        for key in lists:
+            for word in row.get(key, []):
+                if word in out:
+                    raise RuleError(f"{where}: cue {word!r} appears twice")
+                out[word] = value
+    return out
+
+
+def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
+    digest = hashlib.sha256()
+    for name in TABLES:
+        digest.update(name.encode() + b"\0" + tables[name][0])
+    t = {name: parsed for name, (_, parsed) in tables.items()}
+
+    numbers = t["numbers"]
+    multipliers = tuple(
+        Multiplier(m["surface"], int(m["factor"]), bool(m.get("after_digits", False))) for m in numbers["multiplier"]
+    )
+    inner = {row["surface"]: _enum(Qualifier, row["qualifier"], "numbers.toml inner_qualifier")
+             for row in numbers["inner_qualifier"]}
+
+    cues = t["cues"]
+    before, after = {}, {}
+    for i, row in enumerate(cues["qualifier"]):
+        where = f"cues.toml qualifier row {i + 1}"
+        _check_keys(row, {"qualifier", "before", "after", "examples"}, where)
+        q = _enum(Qualifier, row["qualifier"], where)
+        before.update({w: q for w in row.get("before", [])})
+        after.update({w: q for w in row.get("after", [])})
+    status = _word_map(cues["status"], "cues.toml status", "status", Status)
+    change = {}
+    for i, row in enumerate(cues["change"]):
+        where = f"cues.toml change row {i + 1}"
+        _check_keys(row, {"words", "direction", "applies", "examples"}, where)
+        if row["applies"] not in ("any", "percent"):
+            raise RuleError(f"{where}: applies must be 'any' or 'percent'")
+        cue = ChangeCue(_enum(Direction, row["direction"], where), row["applies"] == "percent")
+        for word in row["words"]:
+            if word in change:
+                raise RuleError(f"{where}: cue {word!r} appears twice")
+            change[word] = cue
+
+    metrics = []
+    for i, row in enumerate(t["metrics"]["metric"]):
+        where = f"metrics.toml row {i + 1}"
+        _check_keys(row, {"name", "kind", "keywords", "threshold_keywords", "examples"}, where)
+        metrics.append(MetricRule(_enum(Metric, row["name"], where), _enum(Kind, row["kind"], where),
+                                  tuple(_need(row, "keywords", where)), tuple(row.get("threshold_keywords", ())),
+                                  tuple(row["examples"])))
+
+    stops = []
+    for i, row in enumerate(t["stoplist"]["stop"]):
+        where = f"stoplist.toml row {i + 1}"
+        _check_keys(row, {"pattern", "reason", "examples"}, where)
+        stops.append(StopRule(_compile(row["pattern"], where), row["reason"], tuple(row["examples"])))
+
+    periods = []
+    for i, row in enumerate(t["periods"]["period"]):
+        where = f"periods.toml row {i + 1}"
+        _check_keys(row, {"pattern", "kind", "offset", "start_month", "end_month", "examples"}, where)
+        if row["kind"] not in ("year", "ytd", "months", "span", "month", "now"):
+            raise RuleError(f"{where}: unknown period kind {row['kind']!r}")
+        periods.append(PeriodRule(_compile(row["pattern"], where), row["kind"], row.get("offset"),
+                                  row.get("start_month"), row.get("end_month"), tuple(row["examples"])))
+
+    places = t["places"]
+    home = dict(places["home"])
+    aliases = {}
+    for row in places["alias"]:
+        for word in row["words"]:
+            aliases[word] = home[row["place"]]
+    entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ()))) for r in places["entity"])
+
+    return RuleSet(
+        version=digest.hexdigest()[:16],
+        units=_units(t["units"]["unit"]),
+        multipliers=multipliers,
+        chinese_digits=numbers["chinese"]["digits"],
+        chinese_units=numbers["chinese"]["units"],
+        chinese_point=numbers["chinese"]["point"],
+        inner_qualifiers=inner,
+        range_joiners=tuple(numbers["range"]["joiners"]),
+        qualifiers_before=before,
+        qualifiers_after=after,
+        status_cues=status,
+        change_cues=change,
+        metrics=tuple(metrics),
+        stops=tuple(stops),
+        periods=tuple(periods),
+        home=home,
+        aliases=aliases,
+        entities=entities,
+        name_breaks=tuple(places["name_breaks"]["words"]),
+        counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
+        counted_lead_verbs=tuple(t["units"]["counted"]["lead_verbs"]),
+        counted_merge=tuple(t["units"]["counted"]["merge"]),
+        raw=t,
+    )
+
+
+@cache
+def load_rules() -> RuleSet:
+    """Read and validate every table once per process."""
+    return _build(_read_tables())

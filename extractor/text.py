@@ -1,0 +1,116 @@
+"""Repair the page text that the rules read, keeping a map back to raw page offsets.
+
+PDF extraction breaks lines mid-word and mid-number ("37⏎⏎64亿元"). ``normalize`` folds
+full-width ASCII to half-width (one character for one, so positions survive) and joins the
+lines of a paragraph that the extraction broke, so the rules read "3764亿元". Every character
+of the repaired text remembers where it came from in the raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .facts import Span
+
+# Full-width ASCII (！ .. ～) to ASCII, ideographic space to space: one character for one.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+
+# A line ends its paragraph when its last visible character ends a sentence.
+_SENTENCE_END = re.compile(r"[。!?;:…]['\"”’」』)]*$")
+# Body lines carry clause punctuation; headlines and labels rarely do.
+_CLAUSE_PUNCT = re.compile(r"[,;。!?]")
+# A photo credit closes a caption: "陆新 徐芊卉 摄".
+PHOTO_CREDIT = re.compile(r"(?:^|[\s。])(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4})*)\s*摄$")
+# A line that starts a byline: "本报讯(记者 …)" or "□ 记者 …".
+BYLINE_START = re.compile(r"^(?:本报讯|[□■]\s*(?:本报)?记者|记者\s)")
+
+BODY_MIN_CHARS = 40  # a line this long is body text even without punctuation
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A logical paragraph: ``start``..``end`` in the repaired text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class NormText:
+    """The repaired text, its paragraphs, and for each character its raw offset."""
+
+    raw: str
+    text: str
+    to_raw: list[int]
+    paragraphs: tuple[Paragraph, ...]
+
+    def span(self, start: int, end: int) -> Span:
+        """The raw span covering repaired characters ``start``..``end``."""
+        raw_start = self.to_raw[start]
+        raw_end = self.to_raw[end - 1] + 1
+        return Span(raw_start, raw_end, self.raw[raw_start:raw_end])
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII to half-width, one character for one.
+
+    >>> fold_width("１２．５亿元，增长１３％")
+    '12.5亿元,增长13%'
+    """
+    return text.translate(_FOLD)
+
+
+def _lines(folded: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, stripped of surrounding whitespace."""
+    out = []
+    for match in re.finditer(r"[^\n\r]+", folded):
+        start, end = match.span()
+        while start < end and folded[start].isspace():
+            start += 1
+        while end > start and folded[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append((start, end))
+    return out
+
+
+def _continues(line: str, next_line: str) -> bool:
+    """Whether PDF extraction broke ``line`` mid-paragraph, so ``next_line`` goes on with it."""
+    if BYLINE_START.match(next_line) or BYLINE_START.match(line) and len(line) < 20:
+        return False
+    if _SENTENCE_END.search(line) or PHOTO_CREDIT.search(line):
+        return False
+    if line[-1].isdigit() and next_line[0].isdigit():
+        return True  # a number broken across the line break
+    return bool(_CLAUSE_PUNCT.search(line)) or len(line) >= BODY_MIN_CHARS
+
+
+def normalize(raw: str) -> NormText:
+    """Fold widths and join broken lines; paragraphs are separated by one newline.
+
+    >>> n = normalize("总额达37\\n\\n64亿元,增长5%。\\n\\n下一段")
+    >>> n.text
+    '总额达3764亿元,增长5%。\\n下一段'
+    >>> n.span(3, 9).text
+    '37\\n\\n64亿元'
+    """
+    folded = fold_width(raw)
+    lines = _lines(folded)
+    parts: list[str] = []
+    to_raw: list[int] = []
+    paragraphs: list[Paragraph] = []
+    para_start = 0
+    for i, (start, end) in enumerate(lines):
+        parts.append(folded[start:end])
+        to_raw.extend(range(start, end))
+        last = i == len(lines) - 1
+        if not last and _continues(folded[start:end], folded[lines[i + 1][0]:lines[i + 1][1]]):
+            continue
+        paragraphs.append(Paragraph(para_start, len(to_raw)))
+        if not last:
+            parts.append("\n")
+            to_raw.append(end)  # the newline maps to the first break character
+        para_start = len(to_raw)
+    return NormText(raw, "".join(parts), to_raw, tuple(paragraphs))
