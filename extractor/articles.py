@@ -144,9 +144,8 @@ def _make_article(seq: int, info: dict, first: int, last: int, paras: list[_Para
         credit_para = paras[info["caption"] + 1] if info["caption"] + 1 <= last and paras[info["caption"] + 1].role == "credit" else caption
         credit = PHOTO_CREDIT.search(credit_para.text)
         byline = " ".join(credit.group("names").split()) if credit else None
-    segments.sort()
     start = norm.span(paras[first].start, paras[first].end).start
     end = norm.span(paras[last].start, paras[last].end).end
     raw_body_start = norm.to_raw[body_start] if body_start < len(norm.to_raw) else end
     return Article(seq, info["kind"], title, subtitle, byline, start, end, min(raw_body_start, end),
-                   tuple(segments))
+                   tuple(segments), len(headings) if info["kind"] is ArticleKind.NEWS else 0)

@@ -79,6 +79,7 @@ class Article:
     body_start: int
     # (norm_start, norm_end) ranges of the repaired page text that the rules read
     segments: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+    heading_count: int = field(default=0, compare=False)  # segments[:heading_count] are headings
 
 
 @dataclass(frozen=True, slots=True)

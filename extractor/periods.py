@@ -114,13 +114,13 @@ def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metr
 
 
 def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, head: tuple[_Phrase, int | None] | None,
-               published: date | None, metric: Metric, rules: RuleSet) -> Period | None:
+               published: date | None, metric: Metric, rules: RuleSet, of_project: bool = False) -> Period | None:
     """The period of the figure at ``pos``; ``head`` is the article's head phrase and its year."""
     phrases = find_phrases(text, sentence_start, pos, rules)
     year_hint = context_year(text, paragraph_start, pos)
     if phrases:
         return resolve(phrases[-1], published, year_hint, metric)
-    if metric in PROJECT_PROPERTIES:
+    if metric in PROJECT_PROPERTIES or of_project:
         return None
     para_head = head_phrase(text, paragraph_start, rules)
     if para_head is not None:

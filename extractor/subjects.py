@@ -1,7 +1,8 @@
 """Whose figure it is: the district, a city, a project, company, bank or place.
 
-Policy (the words are in places.toml): the mention nearest before the figure in its sentence,
-then in its paragraph, then in the article's headline wins. 全区/我区 stand for the paper's
+Policy (the words are in places.toml): the mention nearest before the figure in its sentence;
+else the first mention of the nearest earlier sentence of its paragraph (the sentence's
+subject); else the headline's. 全区/我区 stand for the paper's
 district. A bare or generic mention ("该项目", "项目", "该行", "省重大项目") refers back to the
 last named subject of the same sort in the article.
 """
@@ -12,10 +13,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .context import SENTENCE_ENDS
 from .rules import RuleSet
 
 GENERIC_STEM = re.compile(r"^(?:该|本|此|这个|省|市|区|县|镇|国家级|省级|市级|区级|重大|重点|在建|新建|产业|各类|新开工|签约|一批|这些|相关|其他|主要)*$")
-_NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9·()]"
+_NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()]"  # no digits: a figure is never part of a name
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,7 @@ def _patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     endings = sorted({e for r in rules.entities for e in r.endings}, key=len, reverse=True)
     breaks = sorted(rules.name_breaks, key=len, reverse=True)
     entity = re.compile(
-        rf"(?:(?<=[^\u4e00-\u9fffA-Za-z0-9·()])|^)(?P<stem>{_NAME_CHARS}{{0,24}}?)(?P<ending>{'|'.join(endings)})"
+        rf"(?:(?<=[^\u4e00-\u9fffA-Za-z·()])|^)(?P<stem>{_NAME_CHARS}{{0,24}}?)(?P<ending>{'|'.join(endings)})"
     )
     alias = re.compile("|".join(sorted(rules.aliases, key=len, reverse=True)))
     return entity, re.compile("|".join(re.escape(b) for b in breaks)), alias
@@ -53,20 +55,32 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet) -> list[Mention]:
         stem = stem[cut:]
         start = m.start("stem") + cut
         sort = _sort_of(m.group("ending"), rules)
-        named = stem and not GENERIC_STEM.match(stem)
+        if text[m.end():m.end() + 1] and text[m.end()] in rules.entities[sort].not_followed_by:
+            continue
+        name = stem + m.group("ending")
+        common = next((w for w in rules.non_names if name.endswith(w)), None)
+        if common and len(name) - len(common) < 2:
+            stem = ""
+        named = len(stem) >= 2 and not GENERIC_STEM.match(stem)
         found.append(Mention(start, m.end(), stem + m.group("ending") if named else None, sort))
     for refer_sort, rule in enumerate(rules.entities):
         for word in rule.refer:
             for at in _find_all(text, word, lo, hi):
                 found.append(Mention(at, at + len(word), None, refer_sort))
     for m in alias.finditer(text, lo, hi):
+        if text.startswith(rules.alias_not_followed_by, m.end()):
+            continue
         found.append(Mention(m.start(), m.end(), rules.aliases[m.group()], -1))
-    # an alias or reference inside a longer name ("武进国家高新区") is part of that name
+    # an alias or reference inside a longer name ("武进国家高新区") is part of that name, and
+    # names that touch form one ("江苏恒立精密传动有限公司" + "线性驱动器项目")
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     kept: list[Mention] = []
     for mention in found:
         if kept and mention.start < kept[-1].end:
             continue
+        if kept and mention.start == kept[-1].end and mention.name and kept[-1].name and mention.sort >= 0 <= kept[-1].sort:
+            prev = kept.pop()
+            mention = Mention(prev.start, mention.end, prev.name + mention.name, mention.sort)
         kept.append(mention)
     return kept
 
@@ -86,23 +100,47 @@ class SubjectTracker:
         self.last: dict[int, str] = {}
         self.title_subject = self._pick(mentions(title_text, 0, len(title_text), rules))
 
-    def _pick(self, found: list[Mention]) -> str | None:
-        for mention in reversed(found):
+    def is_project(self, name: str | None) -> bool:
+        """Whether ``name`` names a project (whose properties carry no inherited period)."""
+        return bool(name) and name.endswith(self.rules.entities[0].endings)
+
+    def _resolve(self, found: list[Mention], last: dict[int, str]) -> list[str]:
+        """The names the mentions stand for, in order; references resolve as they are read."""
+        names = []
+        for mention in found:
             if mention.name:
-                return mention.name
-            if mention.sort in self.last:
-                return self.last[mention.sort]
-        return None
+                names.append(mention.name)
+                if mention.sort >= 0:
+                    last[mention.sort] = mention.name
+            elif mention.sort in last:
+                names.append(last[mention.sort])
+        return names
+
+    def _pick(self, found: list[Mention]) -> str | None:
+        names = self._resolve(found, dict(self.last))
+        return names[-1] if names else None
 
     def remember(self, text: str, lo: int, hi: int) -> None:
         """Note the names mentioned in ``text[lo:hi]`` (call in text order)."""
-        for mention in mentions(text, lo, hi, self.rules):
-            if mention.name and mention.sort >= 0:
-                self.last[mention.sort] = mention.name
+        self._resolve(mentions(text, lo, hi, self.rules), self.last)
 
-    def subject(self, text: str, sentence_start: int, paragraph_start: int, pos: int) -> str | None:
-        return (
-            self._pick(mentions(text, sentence_start, pos, self.rules))
-            or self._pick(mentions(text, paragraph_start, sentence_start, self.rules))
-            or self.title_subject
-        )
+    def subject(self, text: str, sentence_start: int, paragraph_start: int, pos: int,
+                counted_from: int | None = None) -> str | None:
+        """The mention nearest before ``pos`` in its sentence; else the first mention of the
+        nearest earlier sentence of the paragraph that has one; else the headline's.
+
+        For a count, names in its own clause (from ``counted_from``) are the things counted
+        ("新增院士团队项目4个、博士后科研工作站2家"), not whose count it is."""
+        found = mentions(text, sentence_start, pos, self.rules)
+        if counted_from is not None:
+            found = [m for m in found if m.start < counted_from or m.sort < 0]
+        nearest = self._pick(found)
+        if nearest:
+            return nearest
+        ends = [i + 1 for i in range(paragraph_start, sentence_start) if text[i] in SENTENCE_ENDS]
+        bounds = [paragraph_start] + ends
+        for lo, hi in reversed(list(zip(bounds, bounds[1:] + [sentence_start]))):
+            names = self._resolve(mentions(text, lo, hi, self.rules), dict(self.last))
+            if names:
+                return names[0]
+        return self.title_subject

@@ -77,6 +77,7 @@ class PeriodRule:
 class EntityRule:
     endings: tuple[str, ...]
     refer: tuple[str, ...]
+    not_followed_by: str
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one RuleSet per load
@@ -102,6 +103,8 @@ class RuleSet:
     aliases: dict[str, str]  # word -> place name
     entities: tuple[EntityRule, ...]
     name_breaks: tuple[str, ...]
+    alias_not_followed_by: tuple[str, ...]
+    non_names: tuple[str, ...]
     counted_stop_words: tuple[str, ...]
     counted_lead_verbs: tuple[str, ...]
     counted_merge: tuple[str, ...]
@@ -246,7 +249,8 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
     for row in places["alias"]:
         for word in row["words"]:
             aliases[word] = home[row["place"]]
-    entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ()))) for r in places["entity"])
+    entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""))
+                     for r in places["entity"])
 
     return RuleSet(
         version=digest.hexdigest()[:16],
@@ -268,6 +272,8 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         aliases=aliases,
         entities=entities,
         name_breaks=tuple(places["name_breaks"]["words"]),
+        alias_not_followed_by=tuple(places["alias_not_followed_by"]["words"]),
+        non_names=tuple(places["non_names"]["words"]),
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
         counted_lead_verbs=tuple(t["units"]["counted"]["lead_verbs"]),
         counted_merge=tuple(t["units"]["counted"]["merge"]),
