@@ -1,0 +1,299 @@
+"""The ``wujin`` command: each subcommand parses its options and calls the library.
+
+Errors become one line, ``error: <file>: <reason>``, and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from . import __version__
+from .dates import DateError, date_from_filename, infer_date, parse_date, read_manifest
+from .db.engine import head_revision, open_database
+from .db.models import ExtractionRun
+from .db.schema import dump_schema
+from .db.store import Changes, finish_run, reextract_all, save_page, start_run
+from .errors import BadInput, WujinError
+from .export import fact_records, record_of_fact, write_records
+from .facts import PublicationDate
+from .pages import decode_page, find_pages, read_page
+from .pipeline import extract_page
+from .rules import RuleError, load_rules
+from .vocab import DateSource, Kind, Metric, Precision, values
+
+DEFAULT_DB = "wujin.db"
+
+
+def _err(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _date_arg(text: str) -> date:
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# ---- ingest ------------------------------------------------------------------------------------
+
+def cmd_ingest(args) -> int:
+    rules = load_rules()
+    manifest = read_manifest(Path(args.manifest)) if args.manifest else {}
+    pages, errors = find_pages(args.paths)
+    for error in errors:
+        _err(str(error))
+    engine = open_database(args.db)
+    with Session(engine) as session, session.begin():
+        run_id = start_run(session, "ingest", rules).id
+    changes = Changes()
+    status_counts = {"new": 0, "unchanged": 0, "replaced": 0}
+    total_articles = total_facts = 0
+    try:
+        for path, name in pages:
+            try:
+                page_file = read_page(path, name)
+                published = _publication(args.date, manifest, path, name)
+                with Session(engine) as session, session.begin():
+                    run = session.get(ExtractionRun, run_id)
+                    status, page = save_page(session, page_file, published, run, rules, changes)
+                    n_articles = len(page.articles)
+                    n_facts = sum(len(a.facts) for a in page.articles)
+            except WujinError as exc:
+                errors.append(exc)
+                _err(str(exc))
+                continue
+            status_counts[status] += 1
+            total_articles += n_articles
+            total_facts += n_facts
+            print(f"{name}: {status}, {n_articles} articles, {n_facts} facts")
+    finally:
+        with Session(engine) as session, session.begin():
+            finish_run(session.get(ExtractionRun, run_id), changes)
+        engine.dispose()
+    done = ", ".join(f"{n} {k}" for k, n in status_counts.items())
+    print(f"total: {sum(status_counts.values())} pages ({done}), {total_articles} articles, {total_facts} facts"
+          + (f"; {len(errors)} errors" if errors else ""))
+    return 1 if errors else 0
+
+
+def _publication(given: date | None, manifest: dict[str, date], path: Path, name: str) -> PublicationDate | None:
+    """The date the user gave, else the manifest's, else the file name's; None means infer."""
+    if given:
+        return PublicationDate(given, DateSource.GIVEN)
+    for key in (name, path.name):
+        if key in manifest:
+            return PublicationDate(manifest[key], DateSource.MANIFEST)
+    from_name = date_from_filename(name)
+    return PublicationDate(from_name, DateSource.FILENAME) if from_name else None
+
+
+# ---- re-extract --------------------------------------------------------------------------------
+
+def cmd_reextract(args) -> int:
+    rules = load_rules()
+    engine = open_database(args.db)
+    with Session(engine) as session:
+        transaction = session.begin()
+        try:
+            run, changes = reextract_all(session, rules)
+            summary = _summary(changes)
+            if args.dry_run:
+                transaction.rollback()
+            else:
+                transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            raise
+    engine.dispose()
+    print(summary)
+    if args.dry_run:
+        print("dry run: nothing written")
+    return 0
+
+
+def _summary(changes: Changes) -> str:
+    lines = [
+        f"pages: {changes.pages}; facts added {sum(changes.added.values())}, removed "
+        f"{sum(changes.removed.values())}, changed {sum(changes.changed.values())}; articles changed "
+        f"{changes.articles_changed}; publication dates changed {changes.dates_changed}"
+    ]
+    metrics = sorted(set(changes.added) | set(changes.removed) | set(changes.changed))
+    if metrics:
+        lines.append(f"{'metric':<16} {'added':>7} {'removed':>7} {'changed':>7}")
+        for m in metrics:
+            lines.append(f"{m:<16} {changes.added[m]:>7} {changes.removed[m]:>7} {changes.changed[m]:>7}")
+    else:
+        lines.append("no changes")
+    return "\n".join(lines)
+
+
+# ---- export, parse, facts ----------------------------------------------------------------------
+
+def cmd_export(args) -> int:
+    engine = open_database(args.db)
+    try:
+        if args.out:
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                count = write_records(fact_records(engine), out, args.format)
+            print(f"{count} facts written to {args.out}", file=sys.stderr)
+        else:
+            write_records(fact_records(engine), sys.stdout, args.format)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def cmd_parse(args) -> int:
+    if args.text in (None, "-"):
+        data = sys.stdin.buffer.read()
+        text, _ = decode_page(data, "<stdin>")
+    else:
+        text = args.text
+        if not text.strip():
+            raise BadInput("<text>", "no text (only whitespace)")
+    if args.date:
+        published = PublicationDate(args.date, DateSource.GIVEN)
+    else:
+        published = infer_date(text)
+    extraction = extract_page(text, published.day if published else None)
+    articles = {a.seq: a for a in extraction.articles}
+    records = (record_of_fact(f, articles[f.article_seq], None, None, published.day if published else None,
+                              published.source.value if published else None) for f in extraction.facts)
+    write_records(records, sys.stdout, "jsonl")
+    return 0
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def cmd_facts(args) -> int:
+    conditions, params = [], {}
+    for column in ("metric", "kind", "subject"):
+        value = getattr(args, column)
+        if value:
+            conditions.append(f"{column} = :{column}")
+            params[column] = value
+    if args.since:
+        conditions.append("published_on >= :since")
+        params["since"] = args.since.isoformat()
+    if args.until:
+        conditions.append("published_on <= :until")
+        params["until"] = args.until.isoformat()
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    engine = open_database(args.db)
+    try:
+        records = list(fact_records(engine, where, params))
+    finally:
+        engine.dispose()
+    header = ("published", "source", "art", "metric", "value", "unit", "qual", "subject", "period", "surface")
+    rows = [header]
+    for r in records[: args.limit] if args.limit else records:
+        value = r["value"] + (f"..{r['value_high']}" if r["value_high"] else "")
+        period = f"{r['period_start']}..{r['period_end']}" if r["period_start"] else ""
+        rows.append((r["published_on"] or "", r["source"], str(r["article_seq"]), r["metric"], value, r["unit"],
+                     r["qualifier"], r["subject"] or "", period, r["surface"].replace("\n", "⏎")))
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        print("  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
+    print(f"({len(records)} facts)")
+    return 0
+
+
+# ---- db ------------------------------------------------------------------------------------------
+
+def cmd_db_upgrade(args) -> int:
+    open_database(args.db).dispose()
+    print(f"{args.db}: at schema revision {head_revision()}")
+    return 0
+
+
+def cmd_db_schema(args) -> int:
+    sys.stdout.write(dump_schema())
+    return 0
+
+
+# ---- wiring --------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wujin", description="Chinese local-newspaper pages to typed, dated facts in SQLite.")
+    parser.add_argument("--version", action="version", version=f"wujin-extractor {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def db_option(p):
+        p.add_argument("--db", default=DEFAULT_DB, help="database file or SQLAlchemy URL (default: %(default)s)")
+
+    p = sub.add_parser("ingest", help="store pages, their articles and facts",
+                       description="Store page files (folders: every *.txt below them) with their articles and facts. "
+                                   "An identical page changes nothing; a changed page replaces its facts.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="page files or folders")
+    db_option(p)
+    p.add_argument("--date", type=_date_arg, help="publication date YYYY-MM-DD of every page given")
+    p.add_argument("--manifest", help="CSV with columns file,published giving each page's date")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("re-extract", help="re-run the current rules over every stored page",
+                       description="Re-run the current rules over every stored page in one transaction and "
+                                   "print what changed, by metric.")
+    db_option(p)
+    p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    p.set_defaults(func=cmd_reextract)
+
+    p = sub.add_parser("export", help="write every fact as JSON Lines or CSV",
+                       description="One record per fact with the fields of the export contract (README).")
+    db_option(p)
+    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("parse", help="the facts in a piece of text, as JSON Lines",
+                       description="Extract the facts of TEXT (or standard input with '-' or no TEXT); "
+                                   "offsets point into the text given.")
+    p.add_argument("text", nargs="?", metavar="TEXT")
+    p.add_argument("--date", type=_date_arg, help="publication date YYYY-MM-DD for relative periods")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("facts", help="a readable table of stored facts",
+                       description="Show stored facts as a table, filtered.")
+    db_option(p)
+    p.add_argument("--metric", choices=values(Metric), metavar="METRIC", help="e.g. loan_balance, output_value")
+    p.add_argument("--kind", choices=values(Kind))
+    p.add_argument("--subject", help="exact subject, e.g. 武进区")
+    p.add_argument("--since", type=_date_arg, help="published on or after YYYY-MM-DD")
+    p.add_argument("--until", type=_date_arg, help="published on or before YYYY-MM-DD")
+    p.add_argument("--limit", type=int, help="show at most this many rows")
+    p.set_defaults(func=cmd_facts)
+
+    p = sub.add_parser("db", help="database maintenance: upgrade, schema")
+    dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    q = dbsub.add_parser("upgrade", help="migrate the database to the newest schema")
+    db_option(q)
+    q.set_defaults(func=cmd_db_upgrade)
+    q = dbsub.add_parser("schema", help="print the DDL of the newest schema (schema.sql)")
+    q.set_defaults(func=cmd_db_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (WujinError, DateError, RuleError) as exc:
+        _err(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        _err("interrupted; pages already reported were saved, the page in progress was not")
+        return 130
+    except BrokenPipeError:
+        return 0

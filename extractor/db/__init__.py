@@ -1,0 +1,1 @@
+"""The SQLite (or any SQLAlchemy) database: records, engine and migrations, and writes."""

@@ -1,0 +1,78 @@
+"""One record per fact, with exactly the fields of the export contract (see README)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from decimal import Decimal
+from typing import IO, Iterable
+
+from sqlalchemy import Engine, text
+
+from . import __version__
+from .facts import Article, Fact
+from .numbers import plain
+
+# The export contract's fields, in order. Other programs depend on them: add, never rename.
+EXPORT_FIELDS = (
+    "source", "source_sha256", "article_seq", "article_title", "published_on", "date_source",
+    "kind", "metric", "metric_phrase", "subject", "measure", "direction", "qualifier", "status",
+    "value", "value_high", "unit", "counted", "surface", "source_start", "source_end", "sentence",
+    "period_start", "period_end", "period_phrase", "extractor_version",
+)
+
+
+def _plain(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(plain(value), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def fact_records(engine: Engine, where: str = "", params: dict | None = None) -> Iterable[dict]:
+    """Stored facts as export records, in page, article and text order."""
+    columns = ", ".join(EXPORT_FIELDS)
+    sql = f"SELECT {columns} FROM fact_details {where} ORDER BY source, article_seq, source_start, fact_id"
+    with engine.connect() as connection:
+        for row in connection.execute(text(sql), params or {}).mappings():
+            yield {k: _plain(Decimal(row[k]) if k in ("value", "value_high") and row[k] is not None else row[k])
+                   for k in EXPORT_FIELDS}
+
+
+def record_of_fact(fact: Fact, article: Article, source: str | None, sha256: str | None,
+                   published: date | None, date_source: str | None) -> dict:
+    """The export record of an in-memory fact (``wujin parse``)."""
+    q = fact.quantity
+    values = {
+        "source": source, "source_sha256": sha256, "article_seq": article.seq, "article_title": article.title,
+        "published_on": published, "date_source": date_source, "kind": q.kind.value,
+        "metric": fact.metric.value, "metric_phrase": fact.metric_phrase, "subject": fact.subject,
+        "measure": fact.measure.value, "direction": fact.direction.value if fact.direction else None,
+        "qualifier": q.qualifier.value, "status": fact.status.value, "value": q.value,
+        "value_high": q.value_high, "unit": q.unit, "counted": q.counted, "surface": q.span.text,
+        "source_start": q.span.start, "source_end": q.span.end, "sentence": fact.sentence,
+        "period_start": fact.period.start if fact.period else None,
+        "period_end": fact.period.end if fact.period else None,
+        "period_phrase": fact.period.phrase if fact.period else None, "extractor_version": __version__,
+    }
+    return {k: _plain(values[k]) for k in EXPORT_FIELDS}
+
+
+def write_records(records: Iterable[dict], out: IO[str], fmt: str) -> int:
+    """Write records as JSON Lines or CSV; returns how many."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: "" if v is None else v for k, v in record.items()})
+            count += 1
+    else:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count

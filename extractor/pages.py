@@ -1,0 +1,81 @@
+"""Page files: find them, read them, decode them, or say exactly why not."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BadInput
+
+
+@dataclass(frozen=True, slots=True)
+class PageFile:
+    """A decoded page: ``text`` is stored unchanged and all offsets point into it."""
+
+    name: str
+    text: str
+    sha256: str
+    size: int
+    encoding: str
+
+
+def find_pages(paths: list[str]) -> tuple[list[tuple[Path, str]], list[BadInput]]:
+    """(file, name) for every page under ``paths`` (folders recursively, ``*.txt``), and errors.
+
+    A file given directly is named by its file name; a file found in a folder by its path below
+    that folder, so two folders' ``page1.txt`` stay apart.
+    """
+    found: list[tuple[Path, str]] = []
+    errors: list[BadInput] = []
+    for arg in paths:
+        path = Path(arg)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            if not files:
+                errors.append(BadInput(arg, "no *.txt pages in this folder"))
+            found.extend((f, f.relative_to(path).as_posix()) for f in files)
+        elif path.is_file():
+            found.append((path, path.name))
+        elif path.exists():
+            errors.append(BadInput(arg, "not a regular file"))
+        else:
+            errors.append(BadInput(arg, "no such file or directory"))
+    return found, errors
+
+
+def decode_page(data: bytes, where: str) -> tuple[str, str]:
+    """(text, encoding) of a page's bytes; ``BadInput`` naming ``where`` when it is no text page."""
+    if not data:
+        raise BadInput(where, "empty file")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise BadInput(where, "broken UTF-16 text (odd length or unpaired surrogate)") from None
+    elif b"\x00" in data:
+        raise BadInput(where, f"binary file (NUL byte at offset {data.index(0)}), not a text page")
+    else:
+        encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if exc.end >= len(data) and exc.reason == "unexpected end of data":
+                raise BadInput(where, "UTF-8 text cut off in the middle of a character") from None
+            raise BadInput(where, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    if "\x00" in text:
+        raise BadInput(where, "binary file (NUL character), not a text page")
+    if not text.strip():
+        raise BadInput(where, "no text (only whitespace)")
+    return text, encoding
+
+
+def read_page(path: Path, name: str) -> PageFile:
+    """Read and decode one page file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(str(path), f"cannot read: {exc.strerror or exc}") from None
+    text, encoding = decode_page(data, str(path))
+    return PageFile(name, text, hashlib.sha256(data).hexdigest(), len(data), encoding)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the wujin database (installed as extractor.migrations)."""
