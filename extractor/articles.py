@@ -65,6 +65,8 @@ def split_articles(norm: NormText) -> list[Article]:
         for i, (p, t) in enumerate(zip(norm.paragraphs, texts))
     ]
     n = len(paras)
+    if n == 0:
+        return []
     owner: list[int | None] = [None] * n  # which article (by start index) each paragraph belongs to
     starts: dict[int, dict] = {}
 

@@ -120,14 +120,14 @@ def parse_chinese(text: str, mults: dict[str, int] | None = None) -> Number:
         while rest and rest[0] in _CN_DIGIT:
             digits += str(_CN_DIGIT[rest[0]])
             rest = rest[1:]
-        if not digits or "点" in rest:
+        if not whole or not digits or "点" in rest:
             raise NumberError(f"malformed decimal: {text!r}")
         factor = 1
         for ch in rest:
             if ch not in ("万", "亿"):
                 raise NumberError(f"malformed decimal: {text!r}")
             factor *= mults[ch]
-        integer = _chinese_integer(whole) if whole else 0
+        integer = _chinese_integer(whole)
         return Number(plain(Decimal(f"{integer}.{digits}") * factor), None, factor)
     return Number(Decimal(_chinese_integer(text)), None, _trailing_factor(text, mults))
 

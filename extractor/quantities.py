@@ -29,13 +29,15 @@ def _master(rules: RuleSet) -> re.Pattern[str]:
     units = "|".join(re.escape(u.surface) for u in sorted(rules.units, key=lambda u: -len(u.surface)))
     joiners = "|".join(re.escape(j) for j in rules.range_joiners)
     inner = "|".join(re.escape(w) for w in rules.inner_qualifiers)
+    mults = "|".join(re.escape(m.surface) for m in sorted(rules.multipliers, key=lambda m: -len(m.surface)))
     return re.compile(
         rf"""
         百分之(?P<pn>{g.number})                               # 百分之十二点五
         |
-        (?P<n1>{g.number})(?P<u1>{units})?                     # first (or only) number
-        (?:\s?(?P<j>{joiners})\s?(?P<n2>{g.number}))?          # second end of a range
+        (?P<n1>{g.number})                                     # first (or only) number
+        (?:(?P<u1>{units})?\s?(?P<j>{joiners})\s?(?P<n2>{g.number}))?  # a range: its second end
         (?P<inner>{inner})?                                    # 1万余家, 三十多亿元
+        (?P<mult>{mults})?                                     # the 亿 of 三十多亿元
         (?P<unit>{units})                                      # the unit closes every figure
         """,
         re.VERBOSE,
@@ -134,6 +136,11 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
     if low_n.value == 0 and _is_chinese(n1):
         return None  # 零 is a word part (零部件, 零碳) far more often than a figure
     low, high = low_n.value, low_n.high
+    if match.group("mult"):
+        if not match.group("inner"):
+            return None  # a multiplier after the number's own is not a number we read ("3万亿亿")
+        factor = grammar(rules).multipliers[match.group("mult")]
+        low, high = low * factor, (high * factor if high is not None else None)
     if high_n is not None:
         if low_n.multiplier == 1 and high_n.multiplier > 1 and low * high_n.multiplier <= high_n.value:
             low = low * high_n.multiplier  # "3至5亿元": the multiplier carries back

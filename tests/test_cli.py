@@ -1,0 +1,228 @@
+"""Every command on real database files: output, exit status, and what the database holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from extractor.export import EXPORT_FIELDS
+
+PAGE_A = """
+
+全区金融运行平稳
+
+本报讯(记者 周一)截至10月末,全区各项贷款余额达2865.4亿元,较年初增加312.6亿元,同比增长11.2%。
+
+全年新增上市企业3家、高新技术企业120家。
+
+重点项目 进行时
+
+位于高新区的智能装备项目正在加紧建设,项目总投资8亿元,规划用地60亩。 张三 摄
+"""
+PAGE_B = "\n\n湖塘镇召开工作会\n\n本报讯(记者 吴二)昨天,湖塘镇召开工作会。今年全镇新建厂房12万平方米。\n"
+
+
+def snapshot(db) -> list:
+    """Everything the database holds except run timestamps, for before/after comparisons."""
+    with sqlite3.connect(db) as con:
+        out = []
+        for table in ("pages", "articles", "facts"):
+            out.append(con.execute(f"SELECT * FROM {table} ORDER BY id").fetchall())
+        out.append(con.execute("SELECT count(*) FROM extraction_runs").fetchall())
+        return out
+
+
+def rows(db, sql):
+    with sqlite3.connect(db) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_ingest_reports_each_page_and_a_total(wujin, db, page):
+    a, b = page("2024-11-05_a.txt", PAGE_A), page("b.txt", PAGE_B)
+    status, out, err = wujin("ingest", a, b, "--db", db)
+    assert status == 0 and err == ""
+    assert "2024-11-05_a.txt: new, 2 articles, 7 facts" in out
+    assert "b.txt: new, 1 articles, 1 facts" in out
+    assert out.strip().endswith("total: 2 pages (2 new, 0 unchanged, 0 replaced), 3 articles, 8 facts")
+    assert rows(db, "SELECT name, published_on, date_source FROM pages ORDER BY name") == [
+        ("2024-11-05_a.txt", "2024-11-05", "filename"), ("b.txt", None, "inferred")]
+
+
+def test_reingesting_the_same_page_changes_nothing(wujin, db, page):
+    a = page("a.txt", PAGE_A)
+    wujin("ingest", a, "--db", db, "--date", "2024-11-05")
+    before = snapshot(db)[:3]
+    status, out, _ = wujin("ingest", a, "--db", db, "--date", "2024-11-05")
+    assert status == 0 and "a.txt: unchanged" in out
+    assert snapshot(db)[:3] == before
+
+
+def test_a_changed_page_is_a_new_version_replacing_its_facts(wujin, db, page):
+    path = page("a.txt", PAGE_A)
+    wujin("ingest", path, "--db", db, "--date", "2024-11-05")
+    path.write_text(PAGE_A.replace("2865.4亿元", "2866.0亿元"), encoding="utf-8")
+    status, out, _ = wujin("ingest", path, "--db", db, "--date", "2024-11-05")
+    assert status == 0 and "a.txt: replaced, 2 articles, 7 facts" in out
+    assert rows(db, "SELECT version, is_current FROM pages ORDER BY version") == [(1, 0), (2, 1)]
+    assert rows(db, "SELECT value FROM loan_balances WHERE measure = 'level'") == [("286600000000",)]
+    assert rows(db, "SELECT count(*) FROM articles a JOIN pages p ON p.id = a.page_id WHERE NOT p.is_current") == [(0,)]
+
+
+def test_dates_from_the_command_line_and_a_manifest(wujin, db, page, tmp_path):
+    a, b = page("a.txt", PAGE_A), page("b.txt", PAGE_B)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,published\nb.txt,2024-03-02\n", encoding="utf-8")
+    wujin("ingest", a, "--db", db, "--date", "2024-11-05")
+    wujin("ingest", b, "--db", db, "--manifest", manifest)
+    assert rows(db, "SELECT name, published_on, date_source, date_precision FROM pages ORDER BY name") == [
+        ("a.txt", "2024-11-05", "given", "day"), ("b.txt", "2024-03-02", "manifest", "day")]
+    assert rows(db, "SELECT period_start, period_end FROM fact_details WHERE source = 'b.txt'") == [
+        ("2024-01-01", "2024-12-31")]
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("empty.txt", b"", "empty file"),
+    ("blank.txt", "  \n\n\u3000\n".encode(), "no text (only whitespace)"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (NUL byte at offset 8), not a text page"),
+    ("gbk.txt", "全区贷款余额达100亿元".encode("gbk"), "not UTF-8 text (byte 0xc7 at offset 2)"),
+    ("cut.txt", "全区贷款余额达100亿元".encode()[:-1], "UTF-8 text cut off in the middle of a character"),
+], ids=["empty", "blank", "binary", "gbk", "cut"])
+def test_a_bad_file_gets_one_line_and_leaves_the_database_as_it_was(wujin, db, page, name, content, reason):
+    good = page("good.txt", PAGE_B)
+    wujin("ingest", good, "--db", db)
+    before = snapshot(db)
+    bad = page(name, content)
+    other = page("other.txt", PAGE_A)
+    status, out, err = wujin("ingest", bad, other, "--db", db)
+    assert status == 1
+    assert err == f"error: {bad}: {reason}\n"
+    assert "other.txt: new" in out and "1 errors" in out
+    after = snapshot(db)
+    assert after[0][: len(before[0])] == before[0]  # the good pages are untouched; other.txt went in
+    assert len(after[0]) == len(before[0]) + 1
+
+
+def test_missing_paths_and_empty_folders_are_named(wujin, db, tmp_path):
+    (tmp_path / "empty").mkdir()
+    status, _, err = wujin("ingest", tmp_path / "nope.txt", tmp_path / "empty", "--db", db)
+    assert status == 1
+    assert err.splitlines() == [f"error: {tmp_path / 'nope.txt'}: no such file or directory",
+                                f"error: {tmp_path / 'empty'}: no *.txt pages in this folder"]
+
+
+def test_folders_are_read_recursively_and_named_below_the_folder(wujin, db, page):
+    page("2024/01/p1.txt", PAGE_A)
+    folder = page("2024/02/p1.txt", PAGE_B).parents[2]
+    status, out, _ = wujin("ingest", folder, "--db", db)
+    assert status == 0
+    assert rows(db, "SELECT name FROM pages ORDER BY name") == [("2024/01/p1.txt",), ("2024/02/p1.txt",)]
+
+
+def test_reextract_twice_changes_nothing_the_second_time(wujin, db, page):
+    wujin("ingest", page("a.txt", PAGE_A), "--db", db, "--date", "2024-11-05")
+    with sqlite3.connect(db) as con:  # as if the rules had read this figure differently before
+        con.execute("UPDATE facts SET metric = 'other_money' WHERE surface = '8亿元'")
+        con.execute("DELETE FROM facts WHERE surface = '3家'")
+    before = snapshot(db)
+    status, out, _ = wujin("re-extract", "--db", db, "--dry-run")
+    assert status == 0 and "facts added 1, removed 0, changed 1" in out and "dry run: nothing written" in out
+    assert snapshot(db) == before
+    status, out, _ = wujin("re-extract", "--db", db)
+    assert "facts added 1, removed 0, changed 1" in out
+    assert "investment" in out and "count" in out
+    status, out, _ = wujin("re-extract", "--db", db)
+    assert "facts added 0, removed 0, changed 0" in out and "no changes" in out
+    assert rows(db, "SELECT command, facts_added, facts_changed FROM extraction_runs ORDER BY id") == [
+        ("ingest", 7, 0), ("re-extract", 1, 1), ("re-extract", 0, 0)]
+
+
+def test_export_contract(wujin, db, page, tmp_path):
+    wujin("ingest", page("a.txt", PAGE_A), "--db", db, "--date", "2024-11-05")
+    status, out, _ = wujin("export", "--db", db)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert status == 0 and len(records) == 7
+    text = rows(db, "SELECT text FROM pages")[0][0]
+    for record in records:
+        assert tuple(record) == EXPORT_FIELDS
+        assert text[record["source_start"]:record["source_end"]] == record["surface"]
+        assert isinstance(record["value"], str) and "E" not in record["value"]
+    loan = records[0]
+    assert (loan["value"], loan["unit"], loan["metric"], loan["period_end"], loan["subject"]) == (
+        "286540000000", "CNY", "loan_balance", "2024-10-31", "武进区")
+    out_file = tmp_path / "facts.csv"
+    status, _, err = wujin("export", "--db", db, "--format", "csv", "--out", out_file)
+    assert status == 0 and "7 facts written" in err
+    table = list(csv.DictReader(io.StringIO(out_file.read_text(encoding="utf-8"))))
+    assert len(table) == 7 and tuple(table[0]) == EXPORT_FIELDS
+    assert table[0]["value"] == "286540000000" and table[0]["value_high"] == ""
+
+
+def test_parse_text_and_stdin():
+    sentence = "该项目总投资3至5亿元,占地120亩。"
+    for cmd in ([sys.executable, "-m", "extractor", "parse", sentence, "--date", "2024-05-01"],
+                [sys.executable, "-m", "extractor", "parse", "-", "--date", "2024-05-01"]):
+        done = subprocess.run(cmd, input=sentence.encode(), capture_output=True, check=True)
+        records = [json.loads(line) for line in done.stdout.decode().splitlines()]
+        assert [(r["surface"], r["value"], r["value_high"], r["unit"]) for r in records] == [
+            ("3至5亿元", "300000000", "500000000", "CNY"), ("120亩", "8", None, "ha")]
+        assert all(sentence[r["source_start"]:r["source_end"]] == r["surface"] for r in records)
+
+
+def test_facts_table_filters(wujin, db, page):
+    wujin("ingest", page("a.txt", PAGE_A), "--db", db, "--date", "2024-11-05")
+    status, out, _ = wujin("facts", "--db", db, "--metric", "loan_balance")
+    assert status == 0 and out.strip().endswith("(2 facts)") and "2865.4亿元" in out
+    _, out, _ = wujin("facts", "--db", db, "--kind", "area", "--since", "2024-01-01", "--until", "2024-12-31")
+    assert "(1 facts)" in out and "60亩" in out
+    _, out, _ = wujin("facts", "--db", db, "--subject", "武进区", "--since", "2025-01-01")
+    assert "(0 facts)" in out
+
+
+def test_database_errors_are_one_line(wujin, tmp_path):
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("hello", encoding="utf-8")
+    status, _, err = wujin("export", "--db", not_db)
+    assert status == 1 and err == f"error: {not_db}: not a SQLite database\n"
+    newer = tmp_path / "newer.db"
+    with sqlite3.connect(newer) as con:
+        con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        con.execute("INSERT INTO alembic_version VALUES ('9999_future')")
+    status, _, err = wujin("db", "upgrade", "--db", newer)
+    assert status == 1 and "newer than this wujin-extractor knows" in err and str(newer) in err
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as con:
+        con.execute("CREATE TABLE things (x)")
+    status, _, err = wujin("facts", "--db", foreign)
+    assert status == 1 and "not a wujin database" in err
+
+
+def test_db_upgrade_schema_and_url_form(wujin, tmp_path):
+    path = tmp_path / "u.db"
+    status, out, _ = wujin("db", "upgrade", "--db", f"sqlite:///{path}")
+    assert status == 0 and "at schema revision" in out
+    assert ("loan_balances",) in rows(path, "SELECT name FROM sqlite_master WHERE type = 'view'")
+    status, out, _ = wujin("db", "schema")
+    assert status == 0 and "CREATE VIEW loan_balances" in out
+
+
+def test_bad_dates_are_refused(wujin, db, page, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        wujin("ingest", page("a.txt", PAGE_A), "--db", db, "--date", "2024-13-40")
+    assert exit_info.value.code == 2
+    assert "not a valid date: '2024-13-40'" in capsys.readouterr().err
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,published\na.txt,someday\n", encoding="utf-8")
+    status, _, err = wujin("ingest", page("a.txt", PAGE_A), "--db", db, "--manifest", manifest)
+    assert status == 1 and err.startswith(f"error: {manifest}: line 2:")
+
+
+def test_every_command_has_help():
+    for args in (["ingest"], ["re-extract"], ["export"], ["parse"], ["facts"], ["db", "upgrade"], ["db", "schema"]):
+        done = subprocess.run([sys.executable, "-m", "extractor", *args, "--help"], capture_output=True, text=True)
+        assert done.returncode == 0 and "usage: wujin" in done.stdout

@@ -1,0 +1,112 @@
+"""Migrations, models and the generated files agree, and stay current."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from decimal import Decimal
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from extractor.db.engine import alembic_config, make_engine, open_database
+from extractor.db.models import Base, ExtractionRun
+from extractor.db.schema import dump_schema
+from extractor.db.store import Changes, reextract_all
+from extractor.db.types import DecimalText
+from extractor.rules import load_rules
+
+from .conftest import REPO
+
+
+def test_single_head_revision():
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
+
+
+def test_models_match_the_migrations(tmp_path):
+    engine = open_database(tmp_path / "m.db")
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
+
+
+def test_downgrade_and_upgrade_round_trip(tmp_path):
+    path = tmp_path / "r.db"
+    open_database(path).dispose()
+    engine = make_engine(path)
+    config = alembic_config()
+    for target in ("base", "head", "base", "head"):
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if target == "base" else command.upgrade)(config, target)
+        names = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        assert ("facts" in names and "loan_balances" in names) == (target == "head")
+    engine.dispose()
+
+
+def test_schema_sql_is_current():
+    """Regenerate with: wujin db schema > schema.sql"""
+    assert (REPO / "schema.sql").read_text(encoding="utf-8") == dump_schema()
+
+
+def test_wujin_db_is_current(tmp_path):
+    """Rebuild with: rm wujin.db && wujin ingest ../shared/corpus --db wujin.db"""
+    copy = tmp_path / "copy.db"
+    shutil.copy(REPO / "wujin.db", copy)
+    engine = open_database(copy, upgrade=False)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    assert current == (ScriptDirectory.from_config(alembic_config()).get_current_head(),)
+    with Session(engine) as session, session.begin():
+        _, changes = reextract_all(session, load_rules())
+    engine.dispose()
+    assert changes.none, f"re-extract would change wujin.db: {changes}"
+    assert changes.pages >= 1
+
+
+def test_wujin_db_holds_the_sample_pages_unchanged(corpus):
+    with sqlite3.connect(REPO / "wujin.db") as con:
+        stored = dict(con.execute("SELECT name, sha256 FROM pages WHERE is_current"))
+    expected = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus.glob("*.txt")}
+    assert stored == expected
+
+
+def test_no_fact_without_its_article_and_page():
+    with sqlite3.connect(REPO / "wujin.db") as con:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert con.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
+        bad = con.execute("SELECT count(*) FROM facts f JOIN articles a ON a.id = f.article_id "
+                          "JOIN pages p ON p.id = a.page_id WHERE substr(p.text, f.source_start + 1, "
+                          "f.source_end - f.source_start) <> f.surface").fetchone()[0]
+        assert bad == 0
+
+
+def test_views_answer_plain_sql():
+    with sqlite3.connect(REPO / "wujin.db") as con:
+        for view in ("loan_balances", "output_values", "project_investments", "land_areas", "percentages"):
+            row = con.execute(f"SELECT article_title, published_on, value, unit FROM {view} LIMIT 1").fetchone()
+            assert row is not None and row[2] and row[3], view
+        assert {r[0] for r in con.execute("SELECT unit FROM land_areas")} == {"ha"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=0, max_value=Decimal("1e20"), places=4))
+def test_decimal_text_round_trips_exactly(value):
+    column = DecimalText()
+    stored = column.process_bind_param(value, None)
+    assert "E" not in stored and Decimal(stored) == value
+    assert column.process_result_value(stored, None) == value
+
+
+def test_real_companion_columns_agree_with_the_exact_values():
+    with sqlite3.connect(REPO / "wujin.db") as con:
+        for value, real in con.execute("SELECT value, value_real FROM facts"):
+            assert float(Decimal(value)) == real

@@ -1,0 +1,148 @@
+"""Every row of every rule table has examples, and each example triggers that row."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.numbers import parse_number
+from extractor.periods import find_phrases
+from extractor.pipeline import extract_page
+from extractor.rules import RuleError, _build, _read_tables, load_rules
+from extractor.subjects import mentions
+from extractor.text import fold_width
+
+RULES = load_rules()
+RAW = RULES.raw
+
+
+def rows(table: str, key: str):
+    return [pytest.param(row, id=f"{table}:{i + 1}") for i, row in enumerate(RAW[table][key])]
+
+
+def quantities(text: str):
+    return [f.quantity for f in extract_page(text, None).facts]
+
+
+def facts(text: str):
+    return extract_page(text, None).facts
+
+
+@pytest.mark.parametrize("row", rows("units", "unit"))
+def test_unit_examples_parse_to_the_unit(row):
+    for example in row["examples"]:
+        found = [q for q in quantities(example) if fold_width(q.span.text).endswith(row["surface"])]
+        assert found, example
+        assert all(q.kind == row["kind"] and q.unit == row["unit"] for q in found), example
+
+
+@pytest.mark.parametrize("row", rows("numbers", "multiplier"))
+def test_multiplier_examples(row):
+    for example in row["examples"]:
+        assert parse_number(example).multiplier == int(row["factor"]), example
+
+
+@pytest.mark.parametrize("row", rows("numbers", "inner_qualifier"))
+def test_inner_qualifier_examples(row):
+    for example in row["examples"]:
+        [q] = quantities(example)
+        assert q.qualifier == row["qualifier"], example
+
+
+@pytest.mark.parametrize("row", rows("cues", "qualifier"))
+def test_qualifier_examples(row):
+    for example in row["examples"]:
+        [q] = quantities(example)
+        assert q.qualifier == row["qualifier"], example
+
+
+@pytest.mark.parametrize("row", rows("cues", "status"))
+def test_status_examples(row):
+    for example in row["examples"]:
+        found = facts(example)
+        assert found and all(f.status == row["status"] for f in found), example
+
+
+@pytest.mark.parametrize("row", rows("cues", "change"))
+def test_change_examples(row):
+    for example in row["examples"]:
+        [fact] = facts(example)
+        assert fact.direction == row["direction"], example
+
+
+@pytest.mark.parametrize("row", rows("metrics", "metric"))
+def test_metric_examples(row):
+    for example in row["examples"]:
+        found = [f for f in facts(example) if f.kind == row["kind"]]
+        assert found and found[0].metric == row["name"], example
+
+
+@pytest.mark.parametrize("row", rows("stoplist", "stop"))
+def test_stop_examples_yield_no_fact(row):
+    for example in row["examples"]:
+        assert row["reason"] and quantities(example) == [], example
+
+
+@pytest.mark.parametrize("row", rows("periods", "period"))
+def test_period_examples_match_their_row(row):
+    for example in row["examples"]:
+        phrases = find_phrases(example, 0, len(example), RULES)
+        assert phrases and phrases[0].rule.pattern.pattern == row["pattern"], example
+
+
+@pytest.mark.parametrize("row", rows("places", "alias"))
+def test_alias_examples_name_the_home_place(row):
+    for example in row["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject == RAW["places"]["home"][row["place"]], example
+
+
+@pytest.mark.parametrize("row", rows("places", "entity"))
+def test_entity_examples_are_mentions(row):
+    for example in row["examples"]:
+        found = mentions(example, 0, len(example), RULES)
+        assert any(m.name or m.sort >= 0 for m in found), example
+
+
+@pytest.mark.parametrize("table", ["alias_not_followed_by", "non_names", "name_breaks"])
+def test_place_word_lists_have_examples_that_hold(table):
+    for example in RAW["places"][table]["examples"]:
+        found = mentions(example, 0, len(example), RULES)
+        if table == "alias_not_followed_by":
+            assert not [m for m in found if m.sort < 0], example
+        elif table == "non_names":
+            assert not [m for m in found if m.name], example
+        else:
+            assert all(not m.name or not m.name.startswith(tuple(RULES.name_breaks)) for m in found), example
+
+
+def test_counted_examples():
+    for example in RAW["units"]["counted"]["examples"]:
+        [q] = quantities(example)
+        assert q.counted not in (None, q.span.text[-1]), example
+
+
+def test_chinese_numeral_examples():
+    for example in RAW["numbers"]["chinese"]["examples"]:
+        assert parse_number(example).value > 0
+
+
+def test_range_examples_give_low_and_high():
+    for example in RAW["numbers"]["range"]["examples"]:
+        [q] = quantities(example)
+        assert q.value_high is not None and q.value < q.value_high, example
+
+
+def test_a_bad_table_is_refused_with_its_row_named():
+    tables = _read_tables()
+    data, parsed = tables["units"]
+    broken = {**parsed, "unit": parsed["unit"] + [{"surface": "元", "kind": "money", "unit": "CNY", "factor": "1",
+                                                    "examples": ["1元"]}]}
+    with pytest.raises(RuleError, match="units.toml row .*: surface '元' appears twice"):
+        _build({**tables, "units": (data, broken)})
+    broken = {**parsed, "unit": [{"surface": "斤", "kind": "weight", "unit": "kg", "factor": "1/2", "examples": ["3斤"]}]}
+    with pytest.raises(RuleError, match="'weight' is not one of"):
+        _build({**tables, "units": (data, broken)})
+
+
+def test_rules_version_is_a_hash_of_the_tables():
+    assert len(RULES.version) == 16 and _build(_read_tables()).version == RULES.version
