@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import __version__
@@ -291,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (WujinError, DateError, RuleError) as exc:
         _err(str(exc))
+        return 1
+    except SQLAlchemyError as exc:
+        _err(f"{getattr(args, 'db', 'database')}: database error: {getattr(exc, 'orig', None) or exc}")
         return 1
     except KeyboardInterrupt:
         _err("interrupted; pages already reported were saved, the page in progress was not")

@@ -45,9 +45,9 @@ def _forward(text: str, pos: int, ceiling: int, stops: str) -> int:
 def locate(text: str, pos: int, end: int, seg_start: int, seg_end: int) -> Context:
     """The context of the figure at ``text[pos:end]`` inside the segment ``seg_start..seg_end``.
 
-    >>> c = locate("全年收入5亿元。今年产值达3亿元,增长5%。", 16, 18, 0, 23)
+    >>> c = locate("全年收入5亿元。今年产值达3亿元,增长5%。", 19, 21, 0, 22)
     >>> c.sentence_start, c.clause_start
-    (8, 16)
+    (8, 17)
     """
     return Context(
         paragraph_start=_back(text, pos, 0, "\n"),

@@ -226,3 +226,19 @@ def test_every_command_has_help():
     for args in (["ingest"], ["re-extract"], ["export"], ["parse"], ["facts"], ["db", "upgrade"], ["db", "schema"]):
         done = subprocess.run([sys.executable, "-m", "extractor", *args, "--help"], capture_output=True, text=True)
         assert done.returncode == 0 and "usage: wujin" in done.stdout
+
+
+def test_a_read_only_database_is_refused_with_one_line(wujin, db, page):
+    wujin("ingest", page("a.txt", PAGE_B), "--db", db)
+    before = snapshot(db)
+    db.chmod(0o444)
+    db.parent.chmod(0o555)
+    try:
+        status, _, err = wujin("ingest", page("b.txt", PAGE_A), "--db", db)
+    finally:
+        db.parent.chmod(0o755)
+        db.chmod(0o644)
+    if status == 0:
+        pytest.skip("running as a user who can write read-only files")
+    assert status == 1 and err.startswith(f"error: {db}: database error:") and len(err.splitlines()) == 1
+    assert snapshot(db) == before

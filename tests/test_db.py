@@ -13,13 +13,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractor.db.engine import alembic_config, make_engine, open_database
-from extractor.db.models import Base, ExtractionRun
+from extractor.db.models import Base
 from extractor.db.schema import dump_schema
-from extractor.db.store import Changes, reextract_all
+from extractor.db.store import reextract_all
 from extractor.db.types import DecimalText
 from extractor.rules import load_rules
 
