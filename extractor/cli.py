@@ -21,6 +21,7 @@ from .db.models import ExtractionRun
 from .db.schema import dump_schema
 from .db.store import Changes, finish_run, reextract_all, save_page, start_run
 from .errors import BadInput, WujinError
+from .evaluate import evaluate, report
 from .export import fact_records, record_of_fact, write_records
 from .facts import PublicationDate
 from .pages import decode_page, find_pages, read_page
@@ -212,6 +213,15 @@ def cmd_facts(args) -> int:
     return 0
 
 
+def cmd_evaluate(args) -> int:
+    score = evaluate(Path(args.gold), Path(args.pages))
+    print(report(score))
+    if args.verbose:
+        print()
+        print("\n".join(score.misses) or "no differences")
+    return 0
+
+
 # ---- db ------------------------------------------------------------------------------------------
 
 def cmd_db_upgrade(args) -> int:
@@ -275,6 +285,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", type=_date_arg, help="published on or before YYYY-MM-DD")
     p.add_argument("--limit", type=int, help="show at most this many rows")
     p.set_defaults(func=cmd_facts)
+
+    p = sub.add_parser("evaluate", help="precision, recall and attribute accuracy against gold annotations",
+                       description="Score the rules on pages against gold annotations (tests/gold/FORMAT.md).")
+    p.add_argument("gold", metavar="GOLD_DIR", help="folder of gold *.toml files")
+    p.add_argument("--pages", required=True, metavar="PAGES_DIR", help="folder holding the pages they annotate")
+    p.add_argument("--verbose", action="store_true", help="list every difference")
+    p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("db", help="database maintenance: upgrade, schema")
     dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")

@@ -8,7 +8,9 @@ Policy (the phrases are in periods.toml):
 - a phrase without a year takes the year named last before it in the paragraph, else the
   year of the article's head period, else the publication year (stepping back a year for a
   month not yet reached: "截至11月末" in a January paper is last November);
-- a balance "截至N月末" is the month N itself; a flow is January to month N.
+- a balance "截至N月末" is the month N itself; a flow, or a balance's change since the start of
+  the year ("较年初增加"), is January to month N;
+- a year named by a relative word (明年) counts as named for the phrases after it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .vocab import Metric
 BALANCES = {Metric.LOAN_BALANCE, Metric.DEPOSIT_BALANCE}
 PROJECT_PROPERTIES = {Metric.INVESTMENT, Metric.SITE_AREA, Metric.FLOOR_AREA}
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
+_RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +68,21 @@ def find_phrases(text: str, lo: int, hi: int, rules: RuleSet) -> list[_Phrase]:
     return kept
 
 
-def context_year(text: str, lo: int, hi: int) -> int | None:
-    """The year named last in ``text[lo:hi]``."""
-    years = _YEAR.findall(text, lo, hi)
-    return int(years[-1]) if years else None
+def context_year(text: str, lo: int, hi: int, published: date | None = None) -> int | None:
+    """The year named last in ``text[lo:hi]``: "2023年", or 今年/去年/明年 against ``published``."""
+    last: tuple[int, int] | None = None
+    for m in _YEAR.finditer(text, lo, hi):
+        last = (m.start(), int(m.group(1)))
+    if published is not None:
+        for word, offset in _RELATIVE_YEARS.items():
+            at = text.rfind(word, lo, hi)
+            if at >= 0 and (last is None or at > last[0]):
+                last = (at, published.year + offset)
+    return last[1] if last else None
 
 
-def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metric: Metric | None) -> Period | None:
+def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metric: Metric | None,
+            level: bool = True) -> Period | None:
     """Turn a matched phrase into dates."""
     rule, m = phrase.rule, phrase.match
     groups = m.groupdict()
@@ -104,7 +115,7 @@ def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metr
             if published is None:
                 return None
             return Period(date(published.year, 1, 1), published, words)
-        start = date(year, month, 1) if metric in BALANCES else date(year, 1, 1)
+        start = date(year, month, 1) if metric in BALANCES and level else date(year, 1, 1)
         return Period(start, _last_day(year, month), words)
     if rule.kind == "now":
         if published is None:
@@ -113,29 +124,52 @@ def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metr
     return None
 
 
-def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, head: tuple[_Phrase, int | None] | None,
-               published: date | None, metric: Metric, rules: RuleSet, of_project: bool = False) -> Period | None:
-    """The period of the figure at ``pos``; ``head`` is the article's head phrase and its year."""
+@dataclass(frozen=True)
+class ArticlePeriods:
+    """What an article fixes for the periods of its figures: publication date and head period."""
+
+    published: date | None
+    head: Period | None
+    head_year: int | None
+    rules: RuleSet
+
+    @classmethod
+    def of(cls, text: str, body: list[tuple[int, int]], published: date | None, rules: RuleSet) -> ArticlePeriods:
+        """A period opening one of the first body paragraph's sentences ("2024年,…", "明年是…")."""
+        if not body:
+            return cls(published, None, None, rules)
+        start, end = body[0]
+        starts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in "。!?"]
+        for s in starts:
+            phrase = head_phrase(text, s, rules, followers=",是要将")
+            if phrase:
+                year = context_year(text, s, phrase.end, published)
+                return cls(published, resolve(phrase, published, year, None), year, rules)
+        return cls(published, None, context_year(text, start, end, published), rules)
+
+
+def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, article: ArticlePeriods,
+               metric: Metric, level: bool = True, of_project: bool = False) -> Period | None:
+    """The period of the figure at ``pos``."""
+    rules, published = article.rules, article.published
     phrases = find_phrases(text, sentence_start, pos, rules)
-    year_hint = context_year(text, paragraph_start, pos)
+    year_hint = context_year(text, paragraph_start, pos, published) or article.head_year
     if phrases:
-        return resolve(phrases[-1], published, year_hint, metric)
+        return resolve(phrases[-1], published, year_hint, metric, level)
     if metric in PROJECT_PROPERTIES or of_project:
         return None
     para_head = head_phrase(text, paragraph_start, rules)
     if para_head is not None:
-        return resolve(para_head, published, context_year(text, paragraph_start, para_head.end), metric)
-    if head is not None:
-        return resolve(head[0], published, head[1], metric)
-    return None
+        hint = context_year(text, paragraph_start, para_head.end, published) or article.head_year
+        return resolve(para_head, published, hint, metric, level)
+    return article.head
 
 
-def head_phrase(text: str, start: int, rules: RuleSet) -> _Phrase | None:
-    """A period phrase opening the text at ``start`` and followed by a comma ("2024年,…")."""
-    end = text.find(",", start, start + 16)
-    if end < 0:
-        return None
-    phrases = find_phrases(text, start, end, rules)
-    if phrases and phrases[0].start == start and phrases[-1].end == end:
-        return phrases[-1]
+def head_phrase(text: str, start: int, rules: RuleSet, followers: str = ",") -> _Phrase | None:
+    """A period phrase opening the text at ``start``, followed by one of ``followers``."""
+    phrases = find_phrases(text, start, min(len(text), start + 16), rules)
+    if phrases and phrases[0].start == start:
+        first = phrases[0]
+        if first.end < len(text) and text[first.end] in followers:
+            return first
     return None

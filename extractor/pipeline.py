@@ -11,14 +11,14 @@ from datetime import date
 
 from . import periods
 from .articles import split_articles
-from .classify import Meaning, classify
+from .classify import Meaning, classify_all, is_threshold, settle_thresholds, status_for
 from .context import locate
 from .facts import Article, Fact, Quantity
 from .quantities import extract_quantities
 from .rules import RuleSet, load_rules
 from .subjects import SubjectTracker
 from .text import NormText, normalize
-from .vocab import Kind
+from .vocab import ArticleKind, Kind, Measure
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,12 @@ def extract_page(raw: str, published: date | None, rules: RuleSet | None = None)
 def _article_facts(norm: NormText, article: Article, published: date | None, rules: RuleSet) -> list[Fact]:
     text = norm.text
     title = " ".join(t for t in (article.title, article.subtitle) if t)
-    tracker = SubjectTracker(rules, title)
-    head = _head_period(text, article, rules)
+    tracker = SubjectTracker(rules, title, photo=article.kind is ArticleKind.PHOTO, raw_words=norm.raw_words)
+    dates = periods.ArticlePeriods.of(text, list(article.segments[article.heading_count:]), published, rules)
     facts: list[Fact] = []
     statement: list[tuple[Quantity, Meaning]] = []
     statement_at = -1
-    remembered = article.segments[0][0] if article.segments else 0
+    remembered = min((s for s, _ in article.segments), default=0)
     for seg_start, seg_end in article.segments:
         for q in extract_quantities(norm, seg_start, seg_end, rules):
             ctx = locate(text, q.norm_start, q.norm_end, seg_start, seg_end)
@@ -58,30 +58,22 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
             if remembered < ctx.sentence_start:
                 tracker.remember(text, remembered, ctx.sentence_start)
                 remembered = ctx.sentence_start
-            meaning = classify(q, text, ctx, statement, rules)
+            subject = tracker.subject(text, ctx.sentence_start, ctx.paragraph_start, ctx.pos)
+            for meaning in classify_all(q, text, ctx, statement, rules):
+                period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates,
+                                            meaning.metric, meaning.measure is Measure.LEVEL,
+                                            tracker.is_project(subject) or is_threshold(q, text, rules))
+                facts.append(Fact(
+                    article_seq=article.seq,
+                    quantity=q,
+                    metric=meaning.metric,
+                    metric_phrase=meaning.metric_phrase,
+                    measure=meaning.measure,
+                    direction=meaning.direction,
+                    status=status_for(meaning.status, period, published),
+                    subject=subject,
+                    period=period,
+                    sentence=text[ctx.sentence_start:ctx.sentence_end].strip(),
+                ))
             statement.append((q, meaning))
-            subject = tracker.subject(text, ctx.sentence_start, ctx.paragraph_start, ctx.pos,
-                                      counted_from=ctx.clause_start if q.kind is Kind.COUNT else None)
-            facts.append(Fact(
-                article_seq=article.seq,
-                quantity=q,
-                metric=meaning.metric,
-                metric_phrase=meaning.metric_phrase,
-                measure=meaning.measure,
-                direction=meaning.direction,
-                status=meaning.status,
-                subject=subject,
-                period=periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, head,
-                                          published, meaning.metric, rules, tracker.is_project(subject)),
-                sentence=text[ctx.sentence_start:ctx.sentence_end].strip(),
-            ))
-    return facts
-
-
-def _head_period(text: str, article: Article, rules: RuleSet):
-    """A period opening the article's first body paragraph ("2024年,…"), with its year."""
-    body = article.segments[article.heading_count:]
-    if not body:
-        return None
-    phrase = periods.head_phrase(text, body[0][0], rules)
-    return (phrase, periods.context_year(text, body[0][0], phrase.end)) if phrase else None
+    return settle_thresholds(facts, text, rules)

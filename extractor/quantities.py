@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from dataclasses import replace
 from functools import cache
 
 from .facts import Quantity
@@ -19,8 +20,11 @@ from .text import NormText
 from .vocab import Kind, Qualifier
 
 AREA_PLACES = Decimal("0.0001")  # hectares are kept to 4 decimals (ANNOTATION.md)
-BARE_MULTIPLIERS = set("百千万亿佰仟")  # "百亿" alone is rhetoric unless a cue like 超 precedes it
+BARE_MULTIPLIERS = set("百千万亿佰仟")  # "百亿" alone is rhetoric unless a qualifier cue stands by it
 MAX_NUMBER_CHARS = 40  # longer digit runs are codes or noise, never a figure
+_NOUN_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z·()]{1,16}")
+_NOUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z·()]{1,16}$")
+_STATEMENT_BREAK = re.compile(r"[;。!?\n]")
 
 
 @cache
@@ -57,9 +61,13 @@ def _is_chinese(text: str) -> bool:
     return not text[0].isdigit()
 
 
-def _cue_before(text: str, pos: int, cues: dict[str, Qualifier]) -> tuple[str, Qualifier] | None:
+def _cue_before(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | None:
+    cues = rules.qualifiers_before
     for word in sorted(cues, key=len, reverse=True):
-        if text.startswith(word, pos - len(word)) and pos - len(word) >= 0:
+        at = pos - len(word)
+        if at >= 0 and text.startswith(word, at):
+            if at > 0 and text[at - 1] in rules.qualifier_not_after.get(word, ""):
+                continue  # 签约, 最近: the end of another word
             return word, cues[word]
     return None
 
@@ -76,26 +84,45 @@ def stop_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), stop.reason) for stop in rules.stops for m in stop.pattern.finditer(text)]
 
 
-def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) -> str:
+def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) -> tuple[int, int] | None:
+    """Where the thing counted is named: right after the classifier, else right before the number.
+
+    None when the text names nothing (the classifier's own ``counted`` then stands).
+    """
     for word in rules.counted_merge:
         if word.startswith(unit.surface) and text.startswith(word, end - len(unit.surface)):
-            return word
-    right = re.match(r"[\u4e00-\u9fffA-Za-z·]{1,16}", text[end:])
+            return end - len(unit.surface), end - len(unit.surface) + len(word)
+    right = _NOUN_AFTER.match(text, end)
     if right:
         noun = right.group()
         cut = min((noun.find(w) for w in rules.counted_stop_words if w in noun), default=len(noun))
         if cut >= 2 or (cut == 1 and cut == len(noun)):
-            return noun[:cut]
-    left = re.search(r"[\u4e00-\u9fffA-Za-z·]{1,16}$", text[:start])
+            return end, end + cut
+    left = _NOUN_BEFORE.search(text, 0, start)
     if left:
-        noun = left.group()
-        for verb in sorted(rules.counted_lead_verbs, key=len, reverse=True):
-            at = noun.rfind(verb)
-            if at >= 0:
-                noun = noun[at + len(verb):]
-        if len(noun) >= 2:
-            return noun
-    return unit.counted or unit.surface
+        lo, hi = left.span()
+        trailing = sorted(set(rules.counted_lead_verbs) | set(rules.qualifiers_before), key=len, reverse=True)
+        stripped = True
+        while stripped and hi > lo:  # "省重大项目入库12个", "参保人数近6万人": drop the verb or cue
+            stripped = False
+            for word in trailing:
+                if text.endswith(word, lo, hi):
+                    hi -= len(word)
+                    stripped = True
+                    break
+        cut = hi < left.end()
+        for verb in rules.counted_lead_verbs:  # "新增上市企业4家": the noun follows the verb
+            at = text.rfind(verb, lo, hi)
+            if at >= 0 and at + len(verb) > lo:
+                lo, cut = at + len(verb), True
+        if (hi - lo >= 2 or (cut and hi - lo == 1)) and not _is_unit_word(text[lo:hi], rules):
+            return lo, hi
+    return None
+
+
+def _is_unit_word(word: str, rules: RuleSet) -> bool:
+    """"亿元", "万平方米": a unit with its multiplier, never the thing counted."""
+    return word.lstrip("十百千万亿") in {u.surface for u in rules.units}
 
 
 def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | None = None) -> list[Quantity]:
@@ -103,12 +130,27 @@ def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | No
     rules = rules or load_rules()
     text = norm.text[:end]
     vetoes = stop_spans(norm.text[start:end], rules)
-    found = []
+    found: list[Quantity] = []
     for match in _master(rules).finditer(text, start):
         quantity = _parse_match(match, norm, text, start, vetoes, rules)
-        if quantity is not None:
-            found.append(quantity)
+        if quantity is None:
+            continue
+        if quantity.kind is Kind.COUNT and quantity.counted is None:
+            quantity = replace(quantity, counted=_shared_counted(found, quantity, text)
+                               or rules.unit(match.group("unit")).counted)
+        found.append(quantity)
     return found
+
+
+def _shared_counted(found: list[Quantity], q: Quantity, text: str) -> str | None:
+    """A count that names nothing shares what the previous count of its statement counts
+    ("接待上访群众102批次、317人"; "10亿元以上重大项目10个,其中30亿元以上2个")."""
+    for prev in reversed(found):
+        if prev.kind is Kind.COUNT:
+            if not _STATEMENT_BREAK.search(text, prev.norm_end, q.norm_start):
+                return prev.counted
+            return None
+    return None
 
 
 def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vetoes, rules: RuleSet):
@@ -125,9 +167,10 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
     first_u1 = match.group("u1")
     if first_u1 and rules.unit(first_u1).kind is not unit.kind:
         return None
-    before = _cue_before(text, match.start(), rules.qualifiers_before)
-    if set(n1) <= BARE_MULTIPLIERS and before is None:
-        return None
+    before = _cue_before(text, match.start(), rules)
+    after = _cue_after(text, match.end(), rules.qualifiers_after)
+    if set(n1) <= BARE_MULTIPLIERS and before is None and after is None:
+        return None  # "打造百个…" is rhetoric; "超百亿元" and "亿元以上项目" are figures
     try:
         low_n = parse_number(n1)
         high_n: Number | None = parse_number(n2) if n2 else None
@@ -150,12 +193,14 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
     qualifier = Qualifier.NONE
     if match.group("inner"):
         qualifier = rules.inner_qualifiers[match.group("inner")]
-    after = _cue_after(text, match.end(), rules.qualifiers_after)
     if before:
         qualifier = before[1]
     elif after:
         qualifier = after[1]
-    counted = _counted(text, match.start(), match.end(), unit, rules) if unit.kind is Kind.COUNT else None
+    counted = None
+    if unit.kind is Kind.COUNT:
+        where = _counted(text, match.start(), match.end(), unit, rules)
+        counted = norm.raw_words(*where) if where else None
     return Quantity(
         kind=unit.kind,
         value=_to_canonical(low, unit),

@@ -17,6 +17,7 @@ from .context import SENTENCE_ENDS
 from .rules import RuleSet
 
 GENERIC_STEM = re.compile(r"^(?:该|本|此|这个|省|市|区|县|镇|国家级|省级|市级|区级|重大|重点|在建|新建|产业|各类|新开工|签约|一批|这些|相关|其他|主要)*$")
+_NUMERAL_START = set("0123456789零〇一二两三四五六七八九十百千")
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()]"  # no digits: a figure is never part of a name
 
 
@@ -26,15 +27,14 @@ class Mention:
     end: int
     name: str | None  # None: a reference back to the last named subject of ``sort``
     sort: int  # index of the entity rule, or -1 for a home-place alias
+    parts: tuple[tuple[int, str], ...] = ()  # (sort, name) of names joined into this one
 
 
 @cache
 def _patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     endings = sorted({e for r in rules.entities for e in r.endings}, key=len, reverse=True)
     breaks = sorted(rules.name_breaks, key=len, reverse=True)
-    entity = re.compile(
-        rf"(?:(?<=[^\u4e00-\u9fffA-Za-z·()])|^)(?P<stem>{_NAME_CHARS}{{0,24}}?)(?P<ending>{'|'.join(endings)})"
-    )
+    entity = re.compile(rf"(?P<stem>{_NAME_CHARS}{{0,24}}?)(?P<ending>{'|'.join(endings)})")
     alias = re.compile("|".join(sorted(rules.aliases, key=len, reverse=True)))
     return entity, re.compile("|".join(re.escape(b) for b in breaks)), alias
 
@@ -43,8 +43,8 @@ def _sort_of(ending: str, rules: RuleSet) -> int:
     return next(i for i, r in enumerate(rules.entities) if ending in r.endings)
 
 
-def mentions(text: str, lo: int, hi: int, rules: RuleSet) -> list[Mention]:
-    """Subject mentions in ``text[lo:hi]`` in text order."""
+def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> list[Mention]:
+    """Subject mentions in ``text[lo:hi]`` in text order; names in raw words when given the map."""
     entity, breaks, alias = _patterns(rules)
     found: list[Mention] = []
     for m in entity.finditer(text, lo, hi):
@@ -55,14 +55,17 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet) -> list[Mention]:
         stem = stem[cut:]
         start = m.start("stem") + cut
         sort = _sort_of(m.group("ending"), rules)
-        if text[m.end():m.end() + 1] and text[m.end()] in rules.entities[sort].not_followed_by:
-            continue
+        follower = text[m.end():m.end() + 1]
+        if follower and (follower in rules.entities[sort].not_followed_by or follower in _NUMERAL_START):
+            continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure
         name = stem + m.group("ending")
         common = next((w for w in rules.non_names if name.endswith(w)), None)
         if common and len(name) - len(common) < 2:
             stem = ""
-        named = len(stem) >= 2 and not GENERIC_STEM.match(stem)
-        found.append(Mention(start, m.end(), stem + m.group("ending") if named else None, sort))
+        named = len(stem) >= 2 and not GENERIC_STEM.match(stem) and not any(w in stem for w in rules.descriptive)
+        if named:
+            name = raw_words(start, m.end()) if raw_words else stem + m.group("ending")
+        found.append(Mention(start, m.end(), name if named else None, sort))
     for refer_sort, rule in enumerate(rules.entities):
         for word in rule.refer:
             for at in _find_all(text, word, lo, hi):
@@ -80,7 +83,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet) -> list[Mention]:
             continue
         if kept and mention.start == kept[-1].end and mention.name and kept[-1].name and mention.sort >= 0 <= kept[-1].sort:
             prev = kept.pop()
-            mention = Mention(prev.start, mention.end, prev.name + mention.name, mention.sort)
+            mention = Mention(prev.start, mention.end, prev.name + mention.name, mention.sort,
+                              prev.parts + ((prev.sort, prev.name),))
         kept.append(mention)
     return kept
 
@@ -95,52 +99,60 @@ def _find_all(text: str, word: str, lo: int, hi: int):
 class SubjectTracker:
     """Resolves subjects through one article, remembering the last named subject of each sort."""
 
-    def __init__(self, rules: RuleSet, title_text: str):
+    def __init__(self, rules: RuleSet, title_text: str, photo: bool = False, raw_words=None):
         self.rules = rules
-        self.last: dict[int, str] = {}
-        self.title_subject = self._pick(mentions(title_text, 0, len(title_text), rules))
+        self.photo = photo
+        self.raw_words = raw_words  # (start, end) of the repaired text -> the raw words
+        self.last: dict[int, tuple[str, int]] = {}  # sort -> (name, its paragraph)
+        self.title_subject = self._pick(mentions(title_text, 0, len(title_text), rules), title_text)
 
     def is_project(self, name: str | None) -> bool:
         """Whether ``name`` names a project (whose properties carry no inherited period)."""
         return bool(name) and name.endswith(self.rules.entities[0].endings)
 
-    def _resolve(self, found: list[Mention], last: dict[int, str]) -> list[str]:
-        """The names the mentions stand for, in order; references resolve as they are read."""
+    def _resolve(self, found: list[Mention], last: dict[int, tuple[str, int]], text: str) -> list[str]:
+        """The names the mentions stand for, in order. A reference ("该项目", "项目") resolves to
+        the last name of its sort in the same paragraph, never to one further back."""
         names = []
         for mention in found:
+            paragraph = text.rfind("\n", 0, mention.start)
             if mention.name:
                 names.append(mention.name)
-                if mention.sort >= 0:
-                    last[mention.sort] = mention.name
-            elif mention.sort in last:
-                names.append(last[mention.sort])
+                for sort, name in mention.parts + ((mention.sort, mention.name),):
+                    if sort >= 0:
+                        last[sort] = (name, paragraph)
+            elif mention.sort in last and last[mention.sort][1] == paragraph:
+                names.append(last[mention.sort][0])
         return names
 
-    def _pick(self, found: list[Mention]) -> str | None:
-        names = self._resolve(found, dict(self.last))
+    def _pick(self, found: list[Mention], text: str) -> str | None:
+        names = self._resolve(found, dict(self.last), text)
         return names[-1] if names else None
 
     def remember(self, text: str, lo: int, hi: int) -> None:
         """Note the names mentioned in ``text[lo:hi]`` (call in text order)."""
-        self._resolve(mentions(text, lo, hi, self.rules), self.last)
+        self._resolve(mentions(text, lo, hi, self.rules, self.raw_words), self.last, text)
 
-    def subject(self, text: str, sentence_start: int, paragraph_start: int, pos: int,
-                counted_from: int | None = None) -> str | None:
-        """The mention nearest before ``pos`` in its sentence; else the first mention of the
-        nearest earlier sentence of the paragraph that has one; else the headline's.
+    def subject(self, text: str, sentence_start: int, paragraph_start: int, pos: int) -> str | None:
+        """Whose figure the one at ``pos`` is.
 
-        For a count, names in its own clause (from ``counted_from``) are the things counted
-        ("新增院士团队项目4个、博士后科研工作站2家"), not whose count it is."""
-        found = mentions(text, sentence_start, pos, self.rules)
-        if counted_from is not None:
-            found = [m for m in found if m.start < counted_from or m.sort < 0]
-        nearest = self._pick(found)
+        The mention nearest before it in its sentence; else, in a photo caption, the first
+        mention of the nearest earlier sentence (the project the caption describes) and then the
+        headline's; in news, the headline's and then the paragraph's.
+        """
+        found = mentions(text, sentence_start, pos, self.rules, self.raw_words)
+        nearest = self._pick(found, text)
         if nearest:
             return nearest
+        if self.photo:
+            return self._paragraph_subject(text, paragraph_start, sentence_start) or self.title_subject
+        return self.title_subject or self._paragraph_subject(text, paragraph_start, sentence_start)
+
+    def _paragraph_subject(self, text: str, paragraph_start: int, sentence_start: int) -> str | None:
         ends = [i + 1 for i in range(paragraph_start, sentence_start) if text[i] in SENTENCE_ENDS]
         bounds = [paragraph_start] + ends
         for lo, hi in reversed(list(zip(bounds, bounds[1:] + [sentence_start]))):
-            names = self._resolve(mentions(text, lo, hi, self.rules), dict(self.last))
+            names = self._resolve(mentions(text, lo, hi, self.rules, self.raw_words), dict(self.last), text)
             if names:
                 return names[0]
-        return self.title_subject
+        return None

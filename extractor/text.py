@@ -46,6 +46,11 @@ class NormText:
     to_raw: list[int]
     paragraphs: tuple[Paragraph, ...]
 
+    def raw_words(self, start: int, end: int) -> str:
+        """The raw text of repaired characters ``start``..``end``, line breaks dropped: names
+        and nouns keep their own characters (full-width brackets stay full-width)."""
+        return "".join(self.raw[i] for i in self.to_raw[start:end])
+
     def span(self, start: int, end: int) -> Span:
         """The raw span covering repaired characters ``start``..``end``."""
         raw_start = self.to_raw[start]

@@ -103,13 +103,13 @@ def test_entity_examples_are_mentions(row):
         assert any(m.name or m.sort >= 0 for m in found), example
 
 
-@pytest.mark.parametrize("table", ["alias_not_followed_by", "non_names", "name_breaks"])
+@pytest.mark.parametrize("table", ["alias_not_followed_by", "non_names", "name_breaks", "descriptive"])
 def test_place_word_lists_have_examples_that_hold(table):
     for example in RAW["places"][table]["examples"]:
         found = mentions(example, 0, len(example), RULES)
         if table == "alias_not_followed_by":
             assert not [m for m in found if m.sort < 0], example
-        elif table == "non_names":
+        elif table in ("non_names", "descriptive"):
             assert not [m for m in found if m.name], example
         else:
             assert all(not m.name or not m.name.startswith(tuple(RULES.name_breaks)) for m in found), example
@@ -146,3 +146,8 @@ def test_a_bad_table_is_refused_with_its_row_named():
 
 def test_rules_version_is_a_hash_of_the_tables():
     assert len(RULES.version) == 16 and _build(_read_tables()).version == RULES.version
+
+
+def test_cues_that_end_another_word_are_not_cues():
+    for example in RAW["cues"]["qualifier_not_after"]["examples"]:
+        assert all(q.qualifier == "none" for q in quantities(example)), example

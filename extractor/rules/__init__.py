@@ -94,6 +94,7 @@ class RuleSet:
     range_joiners: tuple[str, ...]
     qualifiers_before: dict[str, Qualifier]
     qualifiers_after: dict[str, Qualifier]
+    qualifier_not_after: dict[str, str]  # cue -> characters that make it the end of another word
     status_cues: dict[str, Status]
     change_cues: dict[str, ChangeCue]
     metrics: tuple[MetricRule, ...]
@@ -105,6 +106,7 @@ class RuleSet:
     name_breaks: tuple[str, ...]
     alias_not_followed_by: tuple[str, ...]
     non_names: tuple[str, ...]
+    descriptive: tuple[str, ...]
     counted_stop_words: tuple[str, ...]
     counted_lead_verbs: tuple[str, ...]
     counted_merge: tuple[str, ...]
@@ -263,6 +265,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         range_joiners=tuple(numbers["range"]["joiners"]),
         qualifiers_before=before,
         qualifiers_after=after,
+        qualifier_not_after={k: v for k, v in cues["qualifier_not_after"].items() if k != "examples"},
         status_cues=status,
         change_cues=change,
         metrics=tuple(metrics),
@@ -274,6 +277,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         name_breaks=tuple(places["name_breaks"]["words"]),
         alias_not_followed_by=tuple(places["alias_not_followed_by"]["words"]),
         non_names=tuple(places["non_names"]["words"]),
+        descriptive=tuple(places["descriptive"]["words"]),
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
         counted_lead_verbs=tuple(t["units"]["counted"]["lead_verbs"]),
         counted_merge=tuple(t["units"]["counted"]["merge"]),
