@@ -1,0 +1,70 @@
+"""The evaluation command scores honestly, and the rules keep their measured accuracy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.evaluate import ATTRIBUTES, evaluate
+
+from .conftest import REPO
+
+PAGE = "本报讯(记者 周一)截至9月末,全区贷款余额达2865.4亿元,同比增长11.2%。新增企业30家。\n"
+GOLD = """
+page = "p.txt"
+published = "2024-10-15"
+
+[[fact]]
+surface = "2865.4亿元"
+kind = "money"
+value = "286540000000"
+unit = "CNY"
+metric = "loan_balance"
+measure = "level"
+qualifier = "none"
+status = "actual"
+subject = "武进区"
+period_start = "2024-09-01"
+period_end = "2024-09-30"
+
+[[fact]]
+surface = "11.2%"
+kind = "percent"
+value = "11.3"
+unit = "percent"
+metric = "growth_rate"
+
+[[fact]]
+surface = "30家"
+kind = "count"
+value = "30"
+unit = "count"
+borderline = true
+"""
+
+
+def test_scores_right_wrong_and_borderline_facts(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "pages" / "p.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "gold" / "p.toml").write_text(GOLD, encoding="utf-8")
+    score = evaluate(tmp_path / "gold", tmp_path / "pages")
+    assert score.gold == {"money": 1, "percent": 1}  # the borderline count is not counted
+    assert score.predicted == {"money": 1, "percent": 1}
+    assert score.correct == {"money": 1}  # 11.2 is not the gold 11.3
+    assert score.attr_right["period"] == score.attr_total["period"] == 1
+    assert any("wrong '11.2%'" in m for m in score.misses)
+
+
+def _check(score, precision=0.98, recall=0.95, attributes=0.95, subject=0.9):
+    for kind, gold in score.gold.items():
+        assert score.correct[kind] / max(score.predicted[kind], 1) >= precision, kind
+        assert score.correct[kind] / gold >= recall, kind
+    for attr in ATTRIBUTES:
+        floor = subject if attr in ("subject", "counted") else attributes
+        assert score.attr_right[attr] / score.attr_total[attr] >= floor, attr
+
+
+def test_sample_pages_meet_the_targets(corpus):
+    _check(evaluate(REPO / "tests" / "gold" / "sample", corpus))
