@@ -1,13 +1,15 @@
 """What a figure measures and how it is stated: metric, measure, direction, status.
 
 Policy (the words themselves are in metrics.toml and cues.toml):
-- money and area: the metric keyword nearest before the figure in its clause; else, for a
-  threshold ("10亿元以上项目"), a threshold keyword right after; else the metric of the previous
-  figure of the same kind in the statement ("贷款余额达3764亿元,较年初增加435.92亿元"); else
-  the nearest keyword before it in the sentence.
+- money and area: a keyword right after the figure ("8.4万平方米生产用房"); else the keyword
+  nearest before it in its clause; else, for a threshold ("10亿元以上项目"), a threshold keyword
+  right after; else, in a clause that goes on about the last topic (a change, or 较/其中/分别),
+  the metric of the figure it refers to ("贷款余额达3764亿元,较年初增加435.92亿元"), or the
+  keyword nearest before it in the sentence ("获得授信,总金额达588亿元").
 - percent: the nearest of the percent keywords and the change verbs; a change verb makes it a
   growth or decline rate, a keyword a share or rate.
-- measure: a change verb in the clause before the figure makes money, area and counts a delta.
+- measure: a change verb in the clause before the figure makes money, area and counts a delta,
+  unless it is part of a noun (增加值) or gives the level reached ("提高到39%").
 - status: the nearest status cue before the figure in its sentence; none means actual.
 - one value for several metrics ("答复率、满意率均为100%"): one meaning per metric.
 """
@@ -73,23 +75,31 @@ def classify_all(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quan
     return meanings
 
 
+# Clauses that go on about the topic before them: "较年初增加…", "其中…", "总金额达588亿元".
+CARRY_OPENERS = ("较", "比", "同比", "环比", "其中", "分别", "达", "总金额", "金额", "总额", "累计金额", "合计", "共计", "总计")
+RESPECTIVELY = "分别"
+
+
 def classify(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quantity, Meaning]], rules: RuleSet) -> Meaning:
     """The meaning of figure ``q``; ``previous`` holds the figures before it in its statement."""
     status = _status(text, ctx, rules)
     if q.kind is Kind.PERCENT:
         return _percent(text, ctx, rules, status)
     if q.kind is Kind.PP:
-        change = nearest_word(text, ctx.statement_start, ctx.pos, _change_words(rules, True))
+        change = _change(text, ctx.statement_start, ctx.pos, rules, percent=True)
         direction = rules.change_cues[change[1]].direction if change else None
         return Meaning(Metric.PP_CHANGE, change[1] if change else None, Measure.DELTA, direction, status)
 
-    change = nearest_word(text, ctx.clause_start, ctx.pos, _change_words(rules, False))
+    change = _change(text, ctx.clause_start, ctx.pos, rules, percent=False)
     measure = Measure.DELTA if change else Measure.LEVEL
     direction = rules.change_cues[change[1]].direction if change else None
     if q.kind is Kind.COUNT:
         return Meaning(Metric.COUNT, q.counted, measure, direction, status)
 
     keywords = _keywords(rules, q.kind)
+    after = _keyword_right_after(text, ctx.end, keywords)
+    if after:
+        return Meaning(keywords[after], after, measure, direction, status)
     found = nearest_word(text, ctx.clause_start, ctx.pos, keywords)
     if found:
         return Meaning(keywords[found[1]], found[1], measure, direction, status)
@@ -98,21 +108,80 @@ def classify(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quantity
         found = nearest_word(text, ctx.end, ctx.clause_end, thresholds)
         if found:
             return Meaning(thresholds[found[1]], found[1], measure, direction, status)
-    for prev_q, prev_meaning in reversed(previous):
-        if prev_q.kind is q.kind and prev_meaning.metric is not DEFAULT_METRIC[q.kind]:
-            return Meaning(prev_meaning.metric, prev_meaning.metric_phrase, measure, direction, status)
-    found = nearest_word(text, ctx.sentence_start, ctx.pos, keywords)
-    if found:
-        return Meaning(keywords[found[1]], found[1], measure, direction, status)
+    same_kind = [m for prev_q, m in previous if prev_q.kind is q.kind and m.metric is not DEFAULT_METRIC[q.kind]]
+    clause = text[ctx.clause_start:ctx.pos]
+    goes_on = clause.startswith(CARRY_OPENERS)
+    if same_kind and (change or goes_on):
+        topic = _respective(q, text, ctx, previous) or same_kind[-1]
+        return Meaning(topic.metric, topic.metric_phrase, measure, direction, status)
+    if goes_on:
+        found = nearest_word(text, ctx.sentence_start, ctx.pos, keywords)
+        if found:
+            return Meaning(keywords[found[1]], found[1], measure, direction, status)
     return Meaning(DEFAULT_METRIC[q.kind], None, measure, direction, status)
+
+
+def _respective(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quantity, Meaning]]) -> Meaning | None:
+    """"存款余额4462亿元,贷款余额4018.7亿元,分别较年初增加385亿元、402.6亿元": the i-th figure
+    after 分别 goes with the i-th of the figures named before it."""
+    at = text.rfind(RESPECTIVELY, ctx.clause_start, ctx.pos)
+    if at < 0:
+        return None
+    before = [m for pq, m in previous if pq.kind is q.kind and pq.norm_end <= at]
+    after = [pq for pq, _ in previous if pq.kind is q.kind and pq.norm_start > at]
+    if len(after) < len(before):
+        return before[len(before) - len(after) - 1] if len(before) >= 2 else None
+    return None
+
+
+def _keyword_right_after(text: str, end: int, keywords: dict) -> str | None:
+    """A keyword that names the figure right after it: "建成8.4万平方米生产用房", "38亩土地"."""
+    return max((w for w in keywords if text.startswith(w, end)), key=len, default=None)
+
+
+def _change(text: str, lo: int, hi: int, rules: RuleSet, percent: bool) -> tuple[int, str] | None:
+    """The nearest change verb before ``hi``, unless it is part of a noun (增加值) or gives the
+    level reached ("提高到39%")."""
+    found = _nearest_valid(text, lo, hi, _change_words(rules, percent), rules)
+    if found is None or _is_to_level(text, found, rules):
+        return None
+    return found
+
+
+def _is_to_level(text: str, found: tuple[int, str], rules: RuleSet) -> bool:
+    after = found[0] + len(found[1])
+    return after < len(text) and text[after] in rules.change_to_level
+
+
+def _nearest_valid(text: str, lo: int, hi: int, words, rules: RuleSet) -> tuple[int, str] | None:
+    """Like nearest_word, skipping change verbs that are part of a noun (增加值)."""
+    while True:
+        found = nearest_word(text, lo, hi, words)
+        if found is None:
+            return None
+        start, word = found
+        end = start + len(word)
+        if end < len(text) and text[end] in rules.change_not_followed_by.get(word, ""):
+            hi = end - 1  # look further back
+            continue
+        return found
 
 
 def _percent(text: str, ctx: Context, rules: RuleSet, status: Status) -> Meaning:
     keywords = _keywords(rules, Kind.PERCENT)
     changes = _change_words(rules, True)
-    found = nearest_word(text, ctx.clause_start, ctx.pos, {**keywords, **changes})
-    if found is None:
-        found = nearest_word(text, ctx.statement_start, ctx.pos, {**keywords, **changes})
+    words = {**keywords, **changes}
+    found = None
+    for lo in (ctx.clause_start, ctx.statement_start):
+        hi = ctx.pos
+        while found is None:
+            found = _nearest_valid(text, lo, hi, words, rules)
+            if found and found[1] in changes and _is_to_level(text, found, rules):
+                hi, found = found[0] + len(found[1]) - 1, None  # "比重提高到39%": the keyword before
+                continue
+            break
+        if found:
+            break
     if found is None:
         return Meaning(Metric.OTHER_PERCENT, None, Measure.RATIO, None, status)
     word = found[1]

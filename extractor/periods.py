@@ -58,7 +58,8 @@ def find_phrases(text: str, lo: int, hi: int, rules: RuleSet) -> list[_Phrase]:
     found = []
     for rule in rules.periods:
         for m in rule.pattern.finditer(text, lo, hi):
-            found.append(_Phrase(m.start(), m.end(), rule, m))
+            if not _baseline(text, m.start(), m.end(), rules):
+                found.append(_Phrase(m.start(), m.end(), rule, m))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     kept: list[_Phrase] = []
     for phrase in found:
@@ -68,14 +69,23 @@ def find_phrases(text: str, lo: int, hi: int, rules: RuleSet) -> list[_Phrase]:
     return kept
 
 
-def context_year(text: str, lo: int, hi: int, published: date | None = None) -> int | None:
-    """The year named last in ``text[lo:hi]``: "2023年", or 今年/去年/明年 against ``published``."""
+def _baseline(text: str, start: int, end: int, rules: RuleSet) -> bool:
+    """"比上年", "去年同期", "全年预算": a comparison or a plan, not the figure's period."""
+    return (start > 0 and text[start - 1] in rules.not_period_before) or text.startswith(rules.not_period_after, end)
+
+
+def context_year(text: str, lo: int, hi: int, published: date | None = None,
+                 rules: RuleSet | None = None) -> int | None:
+    """The year named last in ``text[lo:hi]``: "2023年", or 今年/去年/明年 against ``published``
+    (comparison baselines such as 比去年 do not count)."""
     last: tuple[int, int] | None = None
     for m in _YEAR.finditer(text, lo, hi):
         last = (m.start(), int(m.group(1)))
     if published is not None:
         for word, offset in _RELATIVE_YEARS.items():
             at = text.rfind(word, lo, hi)
+            while at >= 0 and rules is not None and _baseline(text, at, at + len(word), rules):
+                at = text.rfind(word, lo, at)
             if at >= 0 and (last is None or at > last[0]):
                 last = (at, published.year + offset)
     return last[1] if last else None
@@ -134,8 +144,16 @@ class ArticlePeriods:
     rules: RuleSet
 
     @classmethod
-    def of(cls, text: str, body: list[tuple[int, int]], published: date | None, rules: RuleSet) -> ArticlePeriods:
-        """A period opening one of the first body paragraph's sentences ("2024年,…", "明年是…")."""
+    def of(cls, text: str, body: list[tuple[int, int]], published: date | None, rules: RuleSet,
+           title: str = "") -> ArticlePeriods:
+        """The period the headline names ("数说2025年前三季度…"), else one opening a sentence of the
+        first body paragraph ("2024年,…", "明年是…")."""
+        titled = find_phrases(title, 0, len(title), rules)
+        if titled:
+            year = context_year(title, 0, titled[0].end, published, rules)
+            period = resolve(titled[0], published, year, None)
+            if period:
+                return cls(published, period, period.start.year, rules)
         if not body:
             return cls(published, None, None, rules)
         start, end = body[0]
@@ -143,9 +161,9 @@ class ArticlePeriods:
         for s in starts:
             phrase = head_phrase(text, s, rules, followers=",是要将")
             if phrase:
-                year = context_year(text, s, phrase.end, published)
+                year = context_year(text, s, phrase.end, published, rules)
                 return cls(published, resolve(phrase, published, year, None), year, rules)
-        return cls(published, None, context_year(text, start, end, published), rules)
+        return cls(published, None, context_year(text, start, end, published, rules), rules)
 
 
 def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, article: ArticlePeriods,
@@ -153,14 +171,14 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     """The period of the figure at ``pos``."""
     rules, published = article.rules, article.published
     phrases = find_phrases(text, sentence_start, pos, rules)
-    year_hint = context_year(text, paragraph_start, pos, published) or article.head_year
+    year_hint = context_year(text, paragraph_start, pos, published, rules) or article.head_year
     if phrases:
         return resolve(phrases[-1], published, year_hint, metric, level)
     if metric in PROJECT_PROPERTIES or of_project:
         return None
-    para_head = head_phrase(text, paragraph_start, rules)
+    para_head = head_phrase(text, paragraph_start, rules, followers=",是")
     if para_head is not None:
-        hint = context_year(text, paragraph_start, para_head.end, published) or article.head_year
+        hint = context_year(text, paragraph_start, para_head.end, published, rules) or article.head_year
         return resolve(para_head, published, hint, metric, level)
     return article.head
 

@@ -45,7 +45,7 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
     text = norm.text
     title = " ".join(t for t in (article.title, article.subtitle) if t)
     tracker = SubjectTracker(rules, title, photo=article.kind is ArticleKind.PHOTO, raw_words=norm.raw_words)
-    dates = periods.ArticlePeriods.of(text, list(article.segments[article.heading_count:]), published, rules)
+    dates = periods.ArticlePeriods.of(text, list(article.segments[article.heading_count:]), published, rules, title)
     facts: list[Fact] = []
     statement: list[tuple[Quantity, Meaning]] = []
     statement_at = -1

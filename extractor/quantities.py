@@ -22,7 +22,7 @@ from .vocab import Kind, Qualifier
 AREA_PLACES = Decimal("0.0001")  # hectares are kept to 4 decimals (ANNOTATION.md)
 BARE_MULTIPLIERS = set("百千万亿佰仟")  # "百亿" alone is rhetoric unless a qualifier cue stands by it
 MAX_NUMBER_CHARS = 40  # longer digit runs are codes or noise, never a figure
-_NOUN_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z·()]{1,16}")
+_NOUN_AFTER = re.compile(r"(?:[0-9]+[A-Za-z]+)?[\u4e00-\u9fffA-Za-z·()]{1,16}")  # "600个5G基站"
 _NOUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z·()]{1,16}$")
 _STATEMENT_BREAK = re.compile(r"[;。!?\n]")
 
@@ -79,9 +79,9 @@ def _cue_after(text: str, pos: int, cues: dict[str, Qualifier]) -> tuple[str, Qu
     return None
 
 
-def stop_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
-    """Where the stoplist matches: (start, end, reason)."""
-    return [(m.start(), m.end(), stop.reason) for stop in rules.stops for m in stop.pattern.finditer(text)]
+def stop_spans(text: str, rules: RuleSet) -> list[tuple[int, int, bool]]:
+    """Where the stoplist matches: (start, end, whether it vetoes Chinese numerals only)."""
+    return [(m.start(), m.end(), stop.chinese_only) for stop in rules.stops for m in stop.pattern.finditer(text)]
 
 
 def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) -> tuple[int, int] | None:
@@ -96,12 +96,16 @@ def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) ->
     if right:
         noun = right.group()
         cut = min((noun.find(w) for w in rules.counted_stop_words if w in noun), default=len(noun))
-        if cut >= 2 or (cut == 1 and cut == len(noun)):
-            return end, end + cut
+        head = next((h for h in rules.counted_heads if noun.startswith(h)), None)
+        if head:
+            cut = len(head)  # "16个项目集中签约": the noun is the head it starts with
+        if cut >= 2 or (cut == 1 and cut == len(noun) and noun not in rules.counted_single_char_not):
+            return _trim(text, end, end + cut, rules)
     left = _NOUN_BEFORE.search(text, 0, start)
     if left:
         lo, hi = left.span()
-        trailing = sorted(set(rules.counted_lead_verbs) | set(rules.qualifiers_before), key=len, reverse=True)
+        trailing = sorted(set(rules.counted_lead_verbs) | set(rules.qualifiers_before)
+                          | set(rules.change_cues), key=len, reverse=True)
         stripped = True
         while stripped and hi > lo:  # "省重大项目入库12个", "参保人数近6万人": drop the verb or cue
             stripped = False
@@ -115,9 +119,24 @@ def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) ->
             at = text.rfind(verb, lo, hi)
             if at >= 0 and at + len(verb) > lo:
                 lo, cut = at + len(verb), True
-        if (hi - lo >= 2 or (cut and hi - lo == 1)) and not _is_unit_word(text[lo:hi], rules):
-            return lo, hi
+        noun = text[lo:hi]
+        if any(w in noun for w in rules.counted_not_nouns):
+            return None  # "较去年同期多增210户": a comparison, not the thing counted
+        if (hi - lo >= 2 or (cut and hi - lo == 1)) and not _is_unit_word(noun, rules):
+            return _trim(text, lo, hi, rules)
     return None
+
+
+def _trim(text: str, lo: int, hi: int, rules: RuleSet) -> tuple[int, int] | None:
+    """Drop a place prefix and a count word: "全区规上工业企业" -> "规上工业企业", "企业总数" -> "企业"."""
+    for prefix in rules.counted_strip_prefixes:
+        if text.startswith(prefix, lo) and hi - lo > len(prefix):
+            lo += len(prefix)
+    for suffix in rules.counted_strip_suffixes:
+        if text.endswith(suffix, lo, hi) and hi - lo > len(suffix):
+            hi -= len(suffix)
+            break
+    return (lo, hi) if hi > lo else None
 
 
 def _is_unit_word(word: str, rules: RuleSet) -> bool:
@@ -154,7 +173,9 @@ def _shared_counted(found: list[Quantity], q: Quantity, text: str) -> str | None
 
 
 def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vetoes, rules: RuleSet):
-    if any(s < match.end() - seg_start and e > match.start() - seg_start for s, e, _ in vetoes):
+    chinese = not text[match.start()].isdigit()
+    if any(s < match.end() - seg_start and e > match.start() - seg_start and (chinese or not only_chinese)
+           for s, e, only_chinese in vetoes):
         return None
     if match.group("pn") is not None:
         unit, n1, n2 = rules.unit("%"), match.group("pn"), None

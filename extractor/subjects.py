@@ -55,12 +55,13 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         stem = stem[cut:]
         start = m.start("stem") + cut
         sort = _sort_of(m.group("ending"), rules)
+        if start > 0 and text[start - 1].isdigit() and not cut:
+            continue  # "新设2家科技支行", "2024年下半年重大项目": a counted thing or a date, not a name
         follower = text[m.end():m.end() + 1]
         if follower and (follower in rules.entities[sort].not_followed_by or follower in _NUMERAL_START):
             continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure
         name = stem + m.group("ending")
-        common = next((w for w in rules.non_names if name.endswith(w)), None)
-        if common and len(name) - len(common) < 2:
+        if name.endswith(rules.non_names):
             stem = ""
         named = len(stem) >= 2 and not GENERIC_STEM.match(stem) and not any(w in stem for w in rules.descriptive)
         if named:

@@ -151,3 +151,14 @@ def test_rules_version_is_a_hash_of_the_tables():
 def test_cues_that_end_another_word_are_not_cues():
     for example in RAW["cues"]["qualifier_not_after"]["examples"]:
         assert all(q.qualifier == "none" for q in quantities(example)), example
+
+
+def test_change_verbs_inside_nouns_and_to_levels_are_not_changes():
+    for example in RAW["cues"]["change_not_followed_by"]["examples"] + RAW["cues"]["change_to_level"]["examples"]:
+        assert all(f.measure in ("level", "ratio") and f.direction is None for f in facts(example)), example
+
+
+def test_comparison_baselines_are_not_periods():
+    for example in RAW["periods"]["not_a_period"]["examples"]:
+        [fact] = facts(example)
+        assert fact.period is None, example

@@ -61,6 +61,7 @@ class StopRule:
     pattern: re.Pattern[str]
     reason: str
     examples: tuple[str, ...]
+    chinese_only: bool = False  # veto only figures written in Chinese numerals
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +98,13 @@ class RuleSet:
     qualifier_not_after: dict[str, str]  # cue -> characters that make it the end of another word
     status_cues: dict[str, Status]
     change_cues: dict[str, ChangeCue]
+    change_not_followed_by: dict[str, str]
+    change_to_level: str
     metrics: tuple[MetricRule, ...]
     stops: tuple[StopRule, ...]
     periods: tuple[PeriodRule, ...]
+    not_period_before: str
+    not_period_after: tuple[str, ...]
     home: dict[str, str]
     aliases: dict[str, str]  # word -> place name
     entities: tuple[EntityRule, ...]
@@ -110,6 +115,11 @@ class RuleSet:
     counted_stop_words: tuple[str, ...]
     counted_lead_verbs: tuple[str, ...]
     counted_merge: tuple[str, ...]
+    counted_heads: tuple[str, ...]
+    counted_single_char_not: str
+    counted_not_nouns: tuple[str, ...]
+    counted_strip_prefixes: tuple[str, ...]
+    counted_strip_suffixes: tuple[str, ...]
     raw: dict[str, dict]  # the parsed tables, for the table-driven tests
 
     def unit(self, surface: str) -> UnitRule:
@@ -233,8 +243,9 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
     stops = []
     for i, row in enumerate(t["stoplist"]["stop"]):
         where = f"stoplist.toml row {i + 1}"
-        _check_keys(row, {"pattern", "reason", "examples"}, where)
-        stops.append(StopRule(_compile(row["pattern"], where), row["reason"], tuple(row["examples"])))
+        _check_keys(row, {"pattern", "reason", "examples", "chinese_only"}, where)
+        stops.append(StopRule(_compile(row["pattern"], where), row["reason"], tuple(row["examples"]),
+                              bool(row.get("chinese_only", False))))
 
     periods = []
     for i, row in enumerate(t["periods"]["period"]):
@@ -268,9 +279,13 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         qualifier_not_after={k: v for k, v in cues["qualifier_not_after"].items() if k != "examples"},
         status_cues=status,
         change_cues=change,
+        change_not_followed_by={k: v for k, v in cues["change_not_followed_by"].items() if k != "examples"},
+        change_to_level=cues["change_to_level"]["particles"],
         metrics=tuple(metrics),
         stops=tuple(stops),
         periods=tuple(periods),
+        not_period_before=t["periods"]["not_a_period"]["before"],
+        not_period_after=tuple(t["periods"]["not_a_period"]["after"]),
         home=home,
         aliases=aliases,
         entities=entities,
@@ -281,6 +296,11 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
         counted_lead_verbs=tuple(t["units"]["counted"]["lead_verbs"]),
         counted_merge=tuple(t["units"]["counted"]["merge"]),
+        counted_heads=tuple(sorted(t["units"]["counted"]["heads"], key=len, reverse=True)),
+        counted_single_char_not=t["units"]["counted"]["single_char_not"],
+        counted_not_nouns=tuple(t["units"]["counted"]["not_nouns"]),
+        counted_strip_prefixes=tuple(t["units"]["counted"]["strip_prefixes"]),
+        counted_strip_suffixes=tuple(t["units"]["counted"]["strip_suffixes"]),
         raw=t,
     )
 
