@@ -58,7 +58,8 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
             if remembered < ctx.sentence_start:
                 tracker.remember(text, remembered, ctx.sentence_start)
                 remembered = ctx.sentence_start
-            subject = tracker.subject(text, ctx.sentence_start, ctx.paragraph_start, ctx.pos)
+            subject = tracker.subject(text, ctx.sentence_start, ctx.paragraph_start, ctx.pos,
+                                      ctx.clause_end if q.kind in (Kind.MONEY, Kind.AREA) else None)
             for meaning in classify_all(q, text, ctx, statement, rules):
                 period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates,
                                             meaning.metric, meaning.measure is Measure.LEVEL,

@@ -17,7 +17,7 @@ from .context import SENTENCE_ENDS
 from .rules import RuleSet
 
 GENERIC_STEM = re.compile(r"^(?:该|本|此|这个|省|市|区|县|镇|国家级|省级|市级|区级|重大|重点|在建|新建|产业|各类|新开工|签约|一批|这些|相关|其他|主要)*$")
-_NUMERAL_START = set("0123456789零〇一二两三四五六七八九十百千")
+PROJECT = 0  # the entity rule of projects (first in places.toml)
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()]"  # no digits: a figure is never part of a name
 
 
@@ -28,13 +28,15 @@ class Mention:
     name: str | None  # None: a reference back to the last named subject of ``sort``
     sort: int  # index of the entity rule, or -1 for a home-place alias
     parts: tuple[tuple[int, str], ...] = ()  # (sort, name) of names joined into this one
+    demonstrative: bool = False  # "该行", "该项目": may refer back beyond the paragraph
+    common: bool = False  # a common word that ends like a place ("江南农村" of 江南农村商业银行)
 
 
 @cache
 def _patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     endings = sorted({e for r in rules.entities for e in r.endings}, key=len, reverse=True)
     breaks = sorted(rules.name_breaks, key=len, reverse=True)
-    entity = re.compile(rf"(?P<stem>{_NAME_CHARS}{{0,24}}?)(?P<ending>{'|'.join(endings)})")
+    entity = re.compile(rf"(?P<stem>{_NAME_CHARS}{{0,24}}?)(?P<ending>{'|'.join(endings)}){rules.name_suffix}")
     alias = re.compile("|".join(sorted(rules.aliases, key=len, reverse=True)))
     return entity, re.compile("|".join(re.escape(b) for b in breaks)), alias
 
@@ -55,24 +57,31 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         stem = stem[cut:]
         start = m.start("stem") + cut
         sort = _sort_of(m.group("ending"), rules)
+        end = m.end("ending") if sort == PROJECT else m.end()  # a phase belongs to a place, not a project
+        ending = text[m.start("ending"):end]
         if start > 0 and text[start - 1].isdigit() and not cut:
             continue  # "新设2家科技支行", "2024年下半年重大项目": a counted thing or a date, not a name
-        follower = text[m.end():m.end() + 1]
-        if follower and (follower in rules.entities[sort].not_followed_by or follower in _NUMERAL_START):
+        follower = text[end:end + 1]
+        if follower and (follower in rules.entities[sort].not_followed_by or follower.isdigit()):
             continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure
-        name = stem + m.group("ending")
-        if name.endswith(rules.non_names):
+        name = stem + ending
+        common = name.endswith(rules.non_names)
+        if common:
             stem = ""
         named = len(stem) >= 2 and not GENERIC_STEM.match(stem) and not any(w in stem for w in rules.descriptive)
+        if not named and not common and ending not in rules.entities[sort].refer and stem == "":
+            continue  # a bare "学校" in "乡村学校少年宫" refers to nothing; a bare "项目" or "镇" does
         if named:
-            name = raw_words(start, m.end()) if raw_words else stem + m.group("ending")
-        found.append(Mention(start, m.end(), name if named else None, sort))
+            name = raw_words(start, end) if raw_words else stem + ending
+        found.append(Mention(start, end, name if named else None, sort, common=common))
     for refer_sort, rule in enumerate(rules.entities):
         for word in rule.refer:
+            if word in rule.endings:
+                continue  # a bare ending ("项目", "镇") was read above, with its checks
             for at in _find_all(text, word, lo, hi):
-                found.append(Mention(at, at + len(word), None, refer_sort))
+                found.append(Mention(at, at + len(word), None, refer_sort, (), word.startswith("该")))
     for m in alias.finditer(text, lo, hi):
-        if text.startswith(rules.alias_not_followed_by, m.end()):
+        if text.startswith(rules.alias_not_followed_by, m.end()) or text.endswith(rules.alias_not_after, 0, m.start()):
             continue
         found.append(Mention(m.start(), m.end(), rules.aliases[m.group()], -1))
     # an alias or reference inside a longer name ("武进国家高新区") is part of that name, and
@@ -82,10 +91,19 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     for mention in found:
         if kept and mention.start < kept[-1].end:
             continue
-        if kept and mention.start == kept[-1].end and mention.name and kept[-1].name and mention.sort >= 0 <= kept[-1].sort:
+        if kept and mention.start == kept[-1].end and mention.sort >= 0 <= kept[-1].sort and not mention.demonstrative:
             prev = kept.pop()
-            mention = Mention(prev.start, mention.end, prev.name + mention.name, mention.sort,
-                              prev.parts + ((prev.sort, prev.name),))
+            words = (lambda a, b: raw_words(a, b)) if raw_words else (lambda a, b: text[a:b])
+            if mention.name and (prev.name or prev.common):  # 江南农村 + 商业银行
+                name = (prev.name or words(prev.start, prev.end)) + mention.name
+            elif prev.name and not mention.name:  # 研发生产基地 + 项目, 产业园二期 + 项目
+                name = prev.name + words(mention.start, mention.end)
+            else:
+                kept.append(prev)
+                kept.append(mention)
+                continue
+            parts = prev.parts + (((prev.sort, prev.name),) if prev.name else ())
+            mention = Mention(prev.start, mention.end, name, mention.sort, parts)
         kept.append(mention)
     return kept
 
@@ -105,15 +123,16 @@ class SubjectTracker:
         self.photo = photo
         self.raw_words = raw_words  # (start, end) of the repaired text -> the raw words
         self.last: dict[int, tuple[str, int]] = {}  # sort -> (name, its paragraph)
+        self.latest: str | None = None  # the name (or home place) the article spoke of last
         self.title_subject = self._pick(mentions(title_text, 0, len(title_text), rules), title_text)
 
     def is_project(self, name: str | None) -> bool:
         """Whether ``name`` names a project (whose properties carry no inherited period)."""
-        return bool(name) and name.endswith(self.rules.entities[0].endings)
+        return bool(name) and name.endswith(self.rules.entities[PROJECT].endings)
 
     def _resolve(self, found: list[Mention], last: dict[int, tuple[str, int]], text: str) -> list[str]:
-        """The names the mentions stand for, in order. A reference ("该项目", "项目") resolves to
-        the last name of its sort in the same paragraph, never to one further back."""
+        """The names the mentions stand for, in order. A reference resolves to the last name of
+        its sort: a bare "项目" only within its paragraph, "该项目", "该行", "镇" across the article."""
         names = []
         for mention in found:
             paragraph = text.rfind("\n", 0, mention.start)
@@ -122,7 +141,8 @@ class SubjectTracker:
                 for sort, name in mention.parts + ((mention.sort, mention.name),):
                     if sort >= 0:
                         last[sort] = (name, paragraph)
-            elif mention.sort in last and last[mention.sort][1] == paragraph:
+            elif mention.sort in last and (mention.demonstrative or mention.sort != PROJECT
+                                           or last[mention.sort][1] == paragraph):
                 names.append(last[mention.sort][0])
         return names
 
@@ -132,22 +152,35 @@ class SubjectTracker:
 
     def remember(self, text: str, lo: int, hi: int) -> None:
         """Note the names mentioned in ``text[lo:hi]`` (call in text order)."""
-        self._resolve(mentions(text, lo, hi, self.rules, self.raw_words), self.last, text)
+        found = mentions(text, lo, hi, self.rules, self.raw_words)
+        self._resolve(found, self.last, text)
+        named = [m for m in found if m.name]
+        if named:
+            self.latest = named[-1].name
 
-    def subject(self, text: str, sentence_start: int, paragraph_start: int, pos: int) -> str | None:
+    def subject(self, text: str, sentence_start: int, paragraph_start: int, pos: int,
+                clause_end: int | None = None) -> str | None:
         """Whose figure the one at ``pos`` is.
 
         The mention nearest before it in its sentence; else, in a photo caption, the first
         mention of the nearest earlier sentence (the project the caption describes) and then the
-        headline's; in news, the headline's and then the paragraph's.
+        headline's; in news, the headline's and then the paragraph's; last, the name the article
+        spoke of most recently. A project named after the figure in its clause is the figure's
+        ("投资1.1亿美元建设高端医疗器械研发生产基地项目"): pass ``clause_end`` for money and area.
         """
+        if clause_end is not None:
+            ahead = [m for m in mentions(text, pos, clause_end, self.rules, self.raw_words) if m.name and m.sort == 0]
+            if ahead:
+                return ahead[0].name
         found = mentions(text, sentence_start, pos, self.rules, self.raw_words)
         nearest = self._pick(found, text)
         if nearest:
             return nearest
         if self.photo:
-            return self._paragraph_subject(text, paragraph_start, sentence_start) or self.title_subject
-        return self.title_subject or self._paragraph_subject(text, paragraph_start, sentence_start)
+            found = self._paragraph_subject(text, paragraph_start, sentence_start) or self.title_subject
+        else:
+            found = self.title_subject or self._paragraph_subject(text, paragraph_start, sentence_start)
+        return found or self.latest
 
     def _paragraph_subject(self, text: str, paragraph_start: int, sentence_start: int) -> str | None:
         ends = [i + 1 for i in range(paragraph_start, sentence_start) if text[i] in SENTENCE_ENDS]

@@ -93,7 +93,8 @@ def test_period_examples_match_their_row(row):
 def test_alias_examples_name_the_home_place(row):
     for example in row["examples"]:
         [fact, *_] = facts(example)
-        assert fact.subject == RAW["places"]["home"][row["place"]], example
+        home = RAW["places"]["home"]
+        assert fact.subject == (row["name"].format(**home) if "name" in row else home[row["place"]]), example
 
 
 @pytest.mark.parametrize("row", rows("places", "entity"))
@@ -103,11 +104,11 @@ def test_entity_examples_are_mentions(row):
         assert any(m.name or m.sort >= 0 for m in found), example
 
 
-@pytest.mark.parametrize("table", ["alias_not_followed_by", "non_names", "name_breaks", "descriptive"])
+@pytest.mark.parametrize("table", ["alias_not_followed_by", "alias_not_after", "non_names", "name_breaks", "descriptive"])
 def test_place_word_lists_have_examples_that_hold(table):
     for example in RAW["places"][table]["examples"]:
         found = mentions(example, 0, len(example), RULES)
-        if table == "alias_not_followed_by":
+        if table in ("alias_not_followed_by", "alias_not_after"):
             assert not [m for m in found if m.sort < 0], example
         elif table in ("non_names", "descriptive"):
             assert not [m for m in found if m.name], example

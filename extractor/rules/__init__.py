@@ -110,8 +110,10 @@ class RuleSet:
     entities: tuple[EntityRule, ...]
     name_breaks: tuple[str, ...]
     alias_not_followed_by: tuple[str, ...]
+    alias_not_after: tuple[str, ...]
     non_names: tuple[str, ...]
     descriptive: tuple[str, ...]
+    name_suffix: str
     counted_stop_words: tuple[str, ...]
     counted_lead_verbs: tuple[str, ...]
     counted_merge: tuple[str, ...]
@@ -259,9 +261,12 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
     places = t["places"]
     home = dict(places["home"])
     aliases = {}
-    for row in places["alias"]:
+    for i, row in enumerate(places["alias"]):
+        where = f"places.toml alias row {i + 1}"
+        _check_keys(row, {"words", "place", "name", "examples"}, where)
+        name = row["name"].format(**home) if "name" in row else home[_need(row, "place", where)]
         for word in row["words"]:
-            aliases[word] = home[row["place"]]
+            aliases[word] = name
     entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""))
                      for r in places["entity"])
 
@@ -291,8 +296,10 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         entities=entities,
         name_breaks=tuple(places["name_breaks"]["words"]),
         alias_not_followed_by=tuple(places["alias_not_followed_by"]["words"]),
+        alias_not_after=tuple(places["alias_not_after"]["words"]),
         non_names=tuple(places["non_names"]["words"]),
         descriptive=tuple(places["descriptive"]["words"]),
+        name_suffix=_compile(places["name_suffix"]["pattern"], "places.toml name_suffix").pattern,
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
         counted_lead_verbs=tuple(t["units"]["counted"]["lead_verbs"]),
         counted_merge=tuple(t["units"]["counted"]["merge"]),
