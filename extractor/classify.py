@@ -10,7 +10,8 @@ Policy (the words themselves are in metrics.toml and cues.toml):
   growth or decline rate, a keyword a share or rate.
 - measure: a change verb in the clause before the figure makes money, area and counts a delta,
   unless it is part of a noun (增加值) or gives the level reached ("提高到39%").
-- status: the nearest status cue before the figure in its sentence; none means actual.
+- status: the nearest status cue before the figure in its statement, or one standing before the
+  sentence's first figure; none means actual.
 - one value for several metrics ("答复率、满意率均为100%"): one meaning per metric.
 """
 
@@ -123,15 +124,16 @@ def classify(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quantity
 
 def _respective(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quantity, Meaning]]) -> Meaning | None:
     """"存款余额4462亿元,贷款余额4018.7亿元,分别较年初增加385亿元、402.6亿元": the i-th figure
-    after 分别 goes with the i-th of the figures named before it."""
+    after 分别 goes with the i-th of the last figures named before it."""
     at = text.rfind(RESPECTIVELY, ctx.clause_start, ctx.pos)
     if at < 0:
         return None
     before = [m for pq, m in previous if pq.kind is q.kind and pq.norm_end <= at]
-    after = [pq for pq, _ in previous if pq.kind is q.kind and pq.norm_start > at]
-    if len(after) < len(before):
-        return before[len(before) - len(after) - 1] if len(before) >= 2 else None
-    return None
+    index = len([pq for pq, _ in previous if pq.kind is q.kind and pq.norm_start > at])
+    size = text.count("、", at, ctx.clause_end) + 1
+    if len(before) < size or index >= size:
+        return None
+    return before[len(before) - size + index]
 
 
 def _keyword_right_after(text: str, end: int, keywords: dict) -> str | None:
@@ -193,8 +195,24 @@ def _percent(text: str, ctx: Context, rules: RuleSet, status: Status) -> Meaning
 
 
 def _status(text: str, ctx: Context, rules: RuleSet) -> Status:
-    found = nearest_word(text, ctx.sentence_start, ctx.pos, rules.status_cues)
+    """The nearest status cue before the figure in its statement; a cue before the sentence's
+    first figure ("全年预计完成…;…", "今年,我区将…;…") speaks for the whole sentence."""
+    found = _status_cue(text, ctx.statement_start, ctx.pos, rules)
+    if found is None and ctx.sentence_start <= ctx.first_figure < ctx.statement_start:
+        found = _status_cue(text, ctx.sentence_start, ctx.first_figure, rules)
     return rules.status_cues[found[1]] if found else Status.ACTUAL
+
+
+def _status_cue(text: str, lo: int, hi: int, rules: RuleSet) -> tuple[int, str] | None:
+    while True:
+        found = nearest_word(text, lo, hi, rules.status_cues)
+        if found is None:
+            return None
+        end = found[0] + len(found[1])
+        if text.startswith(rules.status_not_followed_by.get(found[1], ()), end):
+            hi = end - 1  # "完成全年目标任务的109%": 目标 names the plan, not the figure's status
+            continue
+        return found
 
 
 THRESHOLD_AFTER = re.compile(r"[\u4e00-\u9fff0-9]")  # a noun, or the count itself ("30亿元以上2个")

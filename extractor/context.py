@@ -26,6 +26,7 @@ class Context:
     end: int  # one past its last character
     sentence_end: int
     clause_end: int
+    first_figure: int = -1  # where the sentence's first figure starts (set by the pipeline)
 
 
 def _back(text: str, pos: int, floor: int, stops: str) -> int:

@@ -2,14 +2,14 @@
 
 Policy (the phrases are in periods.toml):
 - the period phrase nearest before the figure in its sentence wins;
-- failing that, a period set at the head of the paragraph ("2023年,…") or of the article's
-  body applies, except to the properties of a project (its investment, site and floor area),
-  which carry no period unless the text gives one;
+- failing that, the latest period set at the head of a clause earlier in the paragraph
+  ("2023年,…", "报告指出,2023年是…"), or the article's (its headline's, or its body's opening),
+  applies, except to a project's own figures, which carry no period unless the text gives one;
 - a phrase without a year takes the year named last before it in the paragraph, else the
   year of the article's head period, else the publication year (stepping back a year for a
   month not yet reached: "截至11月末" in a January paper is last November);
-- a balance "截至N月末" is the month N itself; a flow, or a balance's change since the start of
-  the year ("较年初增加"), is January to month N;
+- a balance or a ratio "截至N月末" is the month N itself; a flow, or a balance's change since the
+  start of the year ("较年初增加"), is January to month N;
 - a year named by a relative word (明年) counts as named for the phrases after it.
 """
 
@@ -26,9 +26,10 @@ from .rules import PeriodRule, RuleSet
 from .vocab import Metric
 
 BALANCES = {Metric.LOAN_BALANCE, Metric.DEPOSIT_BALANCE}
-PROJECT_PROPERTIES = {Metric.INVESTMENT, Metric.SITE_AREA, Metric.FLOOR_AREA}
+AS_OF = {Metric.SHARE, Metric.RATE}  # ratios read at a date: "截至3月末…占比两成" is March
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1}
+DEADLINE = "到至"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,8 @@ def context_year(text: str, lo: int, hi: int, published: date | None = None,
     (comparison baselines such as 比去年 do not count)."""
     last: tuple[int, int] | None = None
     for m in _YEAR.finditer(text, lo, hi):
+        if m.start() > 0 and text[m.start() - 1] in DEADLINE:
+            continue  # "到2025年实现…": a deadline, not the year spoken of
         last = (m.start(), int(m.group(1)))
     if published is not None:
         for word, offset in _RELATIVE_YEARS.items():
@@ -125,7 +128,8 @@ def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metr
             if published is None:
                 return None
             return Period(date(published.year, 1, 1), published, words)
-        start = date(year, month, 1) if metric in BALANCES and level else date(year, 1, 1)
+        as_of = (metric in BALANCES and level) or metric in AS_OF
+        start = date(year, month, 1) if as_of else date(year, 1, 1)
         return Period(start, _last_day(year, month), words)
     if rule.kind == "now":
         if published is None:
@@ -139,7 +143,7 @@ class ArticlePeriods:
     """What an article fixes for the periods of its figures: publication date and head period."""
 
     published: date | None
-    head: Period | None
+    head: _Phrase | None  # resolved per figure: a balance reads 截至N月末 differently from a flow
     head_year: int | None
     rules: RuleSet
 
@@ -153,7 +157,7 @@ class ArticlePeriods:
             year = context_year(title, 0, titled[0].end, published, rules)
             period = resolve(titled[0], published, year, None)
             if period:
-                return cls(published, period, period.start.year, rules)
+                return cls(published, titled[0], period.start.year, rules)
         if not body:
             return cls(published, None, None, rules)
         start, end = body[0]
@@ -162,25 +166,39 @@ class ArticlePeriods:
             phrase = head_phrase(text, s, rules, followers=",是要将")
             if phrase:
                 year = context_year(text, s, phrase.end, published, rules)
-                return cls(published, resolve(phrase, published, year, None), year, rules)
+                return cls(published, phrase, year, rules)
         return cls(published, None, context_year(text, start, end, published, rules), rules)
 
 
 def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, article: ArticlePeriods,
                metric: Metric, level: bool = True, of_project: bool = False) -> Period | None:
-    """The period of the figure at ``pos``."""
+    """The period of the figure at ``pos``: the phrase nearest before it in its sentence; else the
+    latest period set at the head of a clause earlier in its paragraph ("报告指出,2023年是…"); else
+    the article's. A project's own figures take no period they do not state."""
     rules, published = article.rules, article.published
     phrases = find_phrases(text, sentence_start, pos, rules)
     year_hint = context_year(text, paragraph_start, pos, published, rules) or article.head_year
     if phrases:
         return resolve(phrases[-1], published, year_hint, metric, level)
-    if metric in PROJECT_PROPERTIES or of_project:
+    if of_project:
         return None
-    para_head = head_phrase(text, paragraph_start, rules, followers=",是")
-    if para_head is not None:
-        hint = context_year(text, paragraph_start, para_head.end, published, rules) or article.head_year
-        return resolve(para_head, published, hint, metric, level)
-    return article.head
+    heads = [ph for ph in find_phrases(text, paragraph_start, sentence_start, rules)
+             if _heads_clause(text, ph, paragraph_start, rules)]
+    if heads:
+        hint = context_year(text, paragraph_start, heads[-1].end, published, rules) or article.head_year
+        return resolve(heads[-1], published, hint, metric, level)
+    if article.head is not None:
+        return resolve(article.head, published, article.head_year, metric, level)
+    return None
+
+
+def _heads_clause(text: str, phrase: _Phrase, paragraph_start: int, rules: RuleSet) -> bool:
+    """"2023年," or "2023年是…" opening the paragraph, a sentence, or the clause after a reporting
+    clause ("报告指出,2023年是…")."""
+    before = text[paragraph_start:phrase.start]
+    opens = (not before or before[-1] in "。!?"
+             or (before[-1] == "," and before[:-1].endswith(rules.head_after_words)))
+    return opens and phrase.end < len(text) and text[phrase.end] in ",是"
 
 
 def head_phrase(text: str, start: int, rules: RuleSet, followers: str = ",") -> _Phrase | None:

@@ -6,7 +6,7 @@ pages -> (text.normalize) repaired text -> (articles.split_articles) articles
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import periods
@@ -49,10 +49,14 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
     facts: list[Fact] = []
     statement: list[tuple[Quantity, Meaning]] = []
     statement_at = -1
+    sentence_at, first_figure = -1, -1
     remembered = min((s for s, _ in article.segments), default=0)
     for seg_start, seg_end in article.segments:
         for q in extract_quantities(norm, seg_start, seg_end, rules):
             ctx = locate(text, q.norm_start, q.norm_end, seg_start, seg_end)
+            if ctx.sentence_start != sentence_at:
+                sentence_at, first_figure = ctx.sentence_start, q.norm_start
+            ctx = replace(ctx, first_figure=first_figure)
             if ctx.statement_start != statement_at:
                 statement, statement_at = [], ctx.statement_start
             if remembered < ctx.sentence_start:
@@ -63,7 +67,7 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
             for meaning in classify_all(q, text, ctx, statement, rules):
                 period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates,
                                             meaning.metric, meaning.measure is Measure.LEVEL,
-                                            tracker.is_project(subject) or is_threshold(q, text, rules))
+                                            tracker.is_project(subject) and not is_threshold(q, text, rules))
                 facts.append(Fact(
                     article_seq=article.seq,
                     quantity=q,

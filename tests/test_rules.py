@@ -163,3 +163,14 @@ def test_comparison_baselines_are_not_periods():
     for example in RAW["periods"]["not_a_period"]["examples"]:
         [fact] = facts(example)
         assert fact.period is None, example
+
+
+def test_status_cues_naming_a_plan_are_not_statuses():
+    for example in RAW["cues"]["status_not_followed_by"]["examples"]:
+        assert all(f.status == "actual" for f in facts(example)), example
+
+
+def test_a_period_after_a_reporting_clause_heads_the_paragraph():
+    for example in RAW["periods"]["clause_heads"]["examples"]:
+        [fact] = facts(example)
+        assert fact.period is not None and fact.period.phrase.startswith("2023"), example

@@ -97,6 +97,7 @@ class RuleSet:
     qualifiers_after: dict[str, Qualifier]
     qualifier_not_after: dict[str, str]  # cue -> characters that make it the end of another word
     status_cues: dict[str, Status]
+    status_not_followed_by: dict[str, tuple[str, ...]]
     change_cues: dict[str, ChangeCue]
     change_not_followed_by: dict[str, str]
     change_to_level: str
@@ -105,6 +106,7 @@ class RuleSet:
     periods: tuple[PeriodRule, ...]
     not_period_before: str
     not_period_after: tuple[str, ...]
+    head_after_words: tuple[str, ...]
     home: dict[str, str]
     aliases: dict[str, str]  # word -> place name
     entities: tuple[EntityRule, ...]
@@ -283,6 +285,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         qualifiers_after=after,
         qualifier_not_after={k: v for k, v in cues["qualifier_not_after"].items() if k != "examples"},
         status_cues=status,
+        status_not_followed_by={k: tuple(v) for k, v in cues["status_not_followed_by"].items() if k != "examples"},
         change_cues=change,
         change_not_followed_by={k: v for k, v in cues["change_not_followed_by"].items() if k != "examples"},
         change_to_level=cues["change_to_level"]["particles"],
@@ -291,6 +294,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         periods=tuple(periods),
         not_period_before=t["periods"]["not_a_period"]["before"],
         not_period_after=tuple(t["periods"]["not_a_period"]["after"]),
+        head_after_words=tuple(t["periods"]["clause_heads"]["after_words"]),
         home=home,
         aliases=aliases,
         entities=entities,
