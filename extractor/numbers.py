@@ -21,6 +21,9 @@ _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _CN_DIGIT.update({"〇": 0, "两": 2, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9})
 
 
+_CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+
+
 class NumberError(ValueError):
     """Text that looked like a number but is not one."""
 
@@ -31,7 +34,8 @@ class Number:
 
     value: Decimal
     high: Decimal | None = None
-    multiplier: int = 1  # the multiplier written after the digits, 1 when none
+    multiplier: int = 1  # the 万/亿 written after the digits, 1 when none
+    unit: int = 1  # a one-digit Chinese numeral's unit: 1000 for 三千 (carried back in 两到三千)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,9 @@ def parse_chinese(text: str, mults: dict[str, int] | None = None) -> Number:
             factor *= mults[ch]
         integer = _chinese_integer(whole)
         return Number(plain(Decimal(f"{integer}.{digits}") * factor), None, factor)
-    return Number(Decimal(_chinese_integer(text)), None, _trailing_factor(text, mults))
+    single = re.fullmatch(r"[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]([十拾百佰千仟])", text)
+    return Number(Decimal(_chinese_integer(text)), None, _trailing_factor(text, mults),
+                  _CN_UNIT[single.group(1)] if single else 1)
 
 
 def _trailing_factor(text: str, mults: dict[str, int]) -> int:

@@ -20,7 +20,7 @@ from .text import NormText
 from .vocab import Kind, Qualifier
 
 AREA_PLACES = Decimal("0.0001")  # hectares are kept to 4 decimals (ANNOTATION.md)
-BARE_MULTIPLIERS = set("百千万亿佰仟")  # "百亿" alone is rhetoric unless a qualifier cue stands by it
+BARE_MULTIPLIERS = set("百千万亿佰仟拾")  # "百亿" alone is rhetoric unless a qualifier cue stands by it
 MAX_NUMBER_CHARS = 40  # longer digit runs are codes or noise, never a figure
 _NOUN_AFTER = re.compile(r"(?:[0-9]+[A-Za-z]+)?[\u4e00-\u9fffA-Za-z·()]{1,16}")  # "600个5G基站"
 _NOUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z·()]{1,16}$")
@@ -30,13 +30,14 @@ _STATEMENT_BREAK = re.compile(r"[;。!?\n]")
 @cache
 def _master(rules: RuleSet) -> re.Pattern[str]:
     g = grammar(rules)
-    units = "|".join(re.escape(u.surface) for u in sorted(rules.units, key=lambda u: -len(u.surface)))
+    units = "|".join(re.escape(u.surface) for u in sorted(rules.units, key=lambda u: -len(u.surface)) if not u.prefix)
+    prefixes = "|".join(re.escape(u.surface) for u in rules.units if u.prefix)
     joiners = "|".join(re.escape(j) for j in rules.range_joiners)
     inner = "|".join(re.escape(w) for w in rules.inner_qualifiers)
     mults = "|".join(re.escape(m.surface) for m in sorted(rules.multipliers, key=lambda m: -len(m.surface)))
     return re.compile(
         rf"""
-        百分之(?P<pn>{g.number})                               # 百分之十二点五
+        (?P<prefix>{prefixes})(?P<pn>{g.number})               # 百分之十二点五, 千分之三
         |
         (?P<n1>{g.number})                                     # first (or only) number
         (?:(?P<u1>{units})?\s?(?P<j>{joiners})\s?(?P<n2>{g.number}))?  # a range: its second end
@@ -178,7 +179,7 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
            for s, e, only_chinese in vetoes):
         return None
     if match.group("pn") is not None:
-        unit, n1, n2 = rules.unit("%"), match.group("pn"), None
+        unit, n1, n2 = rules.unit(match.group("prefix")), match.group("pn"), None
     else:
         unit, n1, n2 = rules.unit(match.group("unit")), match.group("n1"), match.group("n2")
     if len(n1) > MAX_NUMBER_CHARS or (n2 and len(n2) > MAX_NUMBER_CHARS):
@@ -190,7 +191,7 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
         return None
     before = _cue_before(text, match.start(), rules)
     after = _cue_after(text, match.end(), rules.qualifiers_after)
-    if set(n1) <= BARE_MULTIPLIERS and before is None and after is None:
+    if set(n1) <= BARE_MULTIPLIERS and before is None and after is None and not unit.prefix:
         return None  # "打造百个…" is rhetoric; "超百亿元" and "亿元以上项目" are figures
     try:
         low_n = parse_number(n1)
@@ -206,8 +207,13 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
         factor = grammar(rules).multipliers[match.group("mult")]
         low, high = low * factor, (high * factor if high is not None else None)
     if high_n is not None:
-        if low_n.multiplier == 1 and high_n.multiplier > 1 and low * high_n.multiplier <= high_n.value:
-            low = low * high_n.multiplier  # "3至5亿元": the multiplier carries back
+        carried = 1
+        if low_n.multiplier == 1 and high_n.multiplier > 1:
+            carried = high_n.multiplier  # "3至5亿元", "一千到两千万元": 万/亿 carry back
+        elif low_n.multiplier == low_n.unit == 1:
+            carried = high_n.unit  # "两到三千": 千 carries back to a bare digit
+        if carried > 1 and low * carried <= high_n.value:
+            low = low * carried
         high = high_n.value
         if low >= high:
             return None  # "2023-2024" and other pairs that are not ranges

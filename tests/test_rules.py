@@ -30,7 +30,8 @@ def facts(text: str):
 @pytest.mark.parametrize("row", rows("units", "unit"))
 def test_unit_examples_parse_to_the_unit(row):
     for example in row["examples"]:
-        found = [q for q in quantities(example) if fold_width(q.span.text).endswith(row["surface"])]
+        placed = str.startswith if row.get("prefix") else str.endswith
+        found = [q for q in quantities(example) if placed(fold_width(q.span.text), row["surface"])]
         assert found, example
         assert all(q.kind == row["kind"] and q.unit == row["unit"] for q in found), example
 

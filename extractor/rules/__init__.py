@@ -32,6 +32,7 @@ class UnitRule:
     counted: str | None
     chinese_only: bool
     examples: tuple[str, ...]
+    prefix: bool = False  # written before the number (百分之)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,7 @@ def _units(rows: list[dict]) -> tuple[UnitRule, ...]:
     units, seen = [], set()
     for i, row in enumerate(rows):
         where = f"units.toml row {i + 1}"
-        _check_keys(row, {"surface", "kind", "unit", "factor", "counted", "chinese_only", "examples"}, where)
+        _check_keys(row, {"surface", "kind", "unit", "factor", "counted", "chinese_only", "prefix", "examples"}, where)
         surface = _need(row, "surface", where)
         if surface in seen:
             raise RuleError(f"{where}: surface {surface!r} appears twice")
@@ -185,7 +186,7 @@ def _units(rows: list[dict]) -> tuple[UnitRule, ...]:
             raise RuleError(f"{where}: factor {row['factor']!r} is not an exact number") from None
         units.append(UnitRule(surface, _enum(Kind, _need(row, "kind", where), where), _need(row, "unit", where),
                               factor, row.get("counted"), bool(row.get("chinese_only", False)),
-                              tuple(row["examples"])))
+                              tuple(row["examples"]), bool(row.get("prefix", False))))
     return tuple(units)
 
 
