@@ -110,7 +110,7 @@ def parse_chinese(text: str, mults: dict[str, int] | None = None) -> Number:
     >>> parse_chinese("十二点五").value
     Decimal('12.5')
     >>> parse_chinese("二三十亿")
-    Number(value=Decimal('2000000000'), high=Decimal('3000000000'), multiplier=100000000)
+    Number(value=Decimal('2000000000'), high=Decimal('3000000000'), multiplier=100000000, unit=1)
     """
     mults = mults or grammar().multipliers
     pair = re.fullmatch(r"([一二三四五六七八九])([一二三四五六七八九])([十百千万亿]+)", text)
