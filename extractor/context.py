@@ -30,17 +30,14 @@ class Context:
 
 
 def _back(text: str, pos: int, floor: int, stops: str) -> int:
-    i = pos
-    while i > floor and text[i - 1] not in stops:
-        i -= 1
-    return i
+    """Just after the last stop character in ``text[floor:pos]`` (``floor`` if none)."""
+    return max(floor, max(text.rfind(c, floor, pos) for c in stops) + 1)
 
 
 def _forward(text: str, pos: int, ceiling: int, stops: str) -> int:
-    i = pos
-    while i < ceiling and text[i] not in stops:
-        i += 1
-    return i
+    """The first stop character in ``text[pos:ceiling]`` (``ceiling`` if none)."""
+    found = [i for i in (text.find(c, pos, ceiling) for c in stops) if i >= 0]
+    return min(found) if found else ceiling
 
 
 def locate(text: str, pos: int, end: int, seg_start: int, seg_end: int) -> Context:

@@ -19,6 +19,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .facts import Period
 from .numbers import NumberError, parse_chinese
@@ -54,6 +55,7 @@ def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@lru_cache(maxsize=4096)  # the same sentence is read for each of its figures
 def find_phrases(text: str, lo: int, hi: int, rules: RuleSet) -> list[_Phrase]:
     """Period phrases in ``text[lo:hi]``, longest first where they overlap, in text order."""
     found = []

@@ -62,9 +62,14 @@ def _is_chinese(text: str) -> bool:
     return not text[0].isdigit()
 
 
+@cache
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _cue_before(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | None:
     cues = rules.qualifiers_before
-    for word in sorted(cues, key=len, reverse=True):
+    for word in _longest_first(tuple(cues)):
         at = pos - len(word)
         if at >= 0 and text.startswith(word, at):
             if at > 0 and text[at - 1] in rules.qualifier_not_after.get(word, ""):
@@ -74,7 +79,7 @@ def _cue_before(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | 
 
 
 def _cue_after(text: str, pos: int, cues: dict[str, Qualifier]) -> tuple[str, Qualifier] | None:
-    for word in sorted(cues, key=len, reverse=True):
+    for word in _longest_first(tuple(cues)):
         if text.startswith(word, pos):
             return word, cues[word]
     return None
@@ -105,8 +110,8 @@ def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) ->
     left = _NOUN_BEFORE.search(text, 0, start)
     if left:
         lo, hi = left.span()
-        trailing = sorted(set(rules.counted_lead_verbs) | set(rules.qualifiers_before)
-                          | set(rules.change_cues), key=len, reverse=True)
+        trailing = _longest_first(tuple(set(rules.counted_lead_verbs) | set(rules.qualifiers_before)
+                                        | set(rules.change_cues)))
         stripped = True
         while stripped and hi > lo:  # "省重大项目入库12个", "参保人数近6万人": drop the verb or cue
             stripped = False
@@ -149,9 +154,11 @@ def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | No
     """The figures in ``norm.text[start:end]``, in text order."""
     rules = rules or load_rules()
     text = norm.text[:end]
-    vetoes = stop_spans(norm.text[start:end], rules)
+    vetoes: list | None = None  # the stoplist runs only where a figure is found
     found: list[Quantity] = []
     for match in _master(rules).finditer(text, start):
+        if vetoes is None:
+            vetoes = stop_spans(norm.text[start:end], rules)
         quantity = _parse_match(match, norm, text, start, vetoes, rules)
         if quantity is None:
             continue

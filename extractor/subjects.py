@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .context import SENTENCE_ENDS
 from .rules import RuleSet
@@ -45,6 +45,7 @@ def _sort_of(ending: str, rules: RuleSet) -> int:
     return next(i for i, r in enumerate(rules.entities) if ending in r.endings)
 
 
+@lru_cache(maxsize=4096)  # the same sentence is read for each of its figures
 def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> list[Mention]:
     """Subject mentions in ``text[lo:hi]`` in text order; names in raw words when given the map."""
     entity, breaks, alias = _patterns(rules)
@@ -74,12 +75,9 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         if named:
             name = raw_words(start, end) if raw_words else stem + ending
         found.append(Mention(start, end, name if named else None, sort, common=common))
-    for refer_sort, rule in enumerate(rules.entities):
-        for word in rule.refer:
-            if word in rule.endings:
-                continue  # a bare ending ("项目", "镇") was read above, with its checks
-            for at in _find_all(text, word, lo, hi):
-                found.append(Mention(at, at + len(word), None, refer_sort, (), word.startswith("该")))
+    refer, refer_sorts = _references(rules)
+    for m in refer.finditer(text, lo, hi):
+        found.append(Mention(m.start(), m.end(), None, refer_sorts[m.group()], (), m.group().startswith("该")))
     for m in alias.finditer(text, lo, hi):
         if text.startswith(rules.alias_not_followed_by, m.end()) or text.endswith(rules.alias_not_after, 0, m.start()):
             continue
@@ -108,11 +106,11 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     return kept
 
 
-def _find_all(text: str, word: str, lo: int, hi: int):
-    at = text.find(word, lo, hi)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + len(word), hi)
+@cache
+def _references(rules: RuleSet) -> tuple[re.Pattern, dict[str, int]]:
+    """One pattern for the reference words ("该项目", "该行"); bare endings are read as names are."""
+    sorts = {word: i for i, rule in enumerate(rules.entities) for word in rule.refer if word not in rule.endings}
+    return re.compile("|".join(re.escape(w) for w in sorted(sorts, key=len, reverse=True))), sorts
 
 
 class SubjectTracker:
