@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,12 +64,33 @@ def decode_page(data: bytes, where: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             if exc.end >= len(data) and exc.reason == "unexpected end of data":
                 raise BadInput(where, "UTF-8 text cut off in the middle of a character") from None
-            raise BadInput(where, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+            text = _gb18030(data)
+            if text is None:
+                raise BadInput(where, f"neither UTF-8 nor GB18030 text (byte 0x{data[exc.start]:02x} "
+                                      f"at offset {exc.start})") from None
+            encoding = "gb18030"
     if "\x00" in text:
         raise BadInput(where, "binary file (NUL character), not a text page")
     if not text.strip():
         raise BadInput(where, "no text (only whitespace)")
     return text, encoding
+
+
+CHINESE_TEXT = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2010-\u2027\u00b7]")
+MIN_CHINESE_SHARE = 0.9  # of the non-ASCII characters, for bytes read as GB18030 to count as text
+
+
+def _gb18030(data: bytes) -> str | None:
+    """The text of GB18030/GBK bytes (common on Chinese sites), or None when they are not that:
+    almost any bytes decode as GB18030, so the result must read as Chinese."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide or len(CHINESE_TEXT.findall("".join(wide))) < MIN_CHINESE_SHARE * len(wide):
+        return None
+    return text
 
 
 def read_page(path: Path, name: str) -> PageFile:

@@ -90,9 +90,9 @@ def test_dates_from_the_command_line_and_a_manifest(wujin, db, page, tmp_path):
     ("empty.txt", b"", "empty file"),
     ("blank.txt", "  \n\n\u3000\n".encode(), "no text (only whitespace)"),
     ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (NUL byte at offset 8), not a text page"),
-    ("gbk.txt", "全区贷款余额达100亿元".encode("gbk"), "not UTF-8 text (byte 0xc7 at offset 2)"),
+    ("latin1.txt", "Café crème: 12 £".encode("latin-1"), "neither UTF-8 nor GB18030 text (byte 0xe9 at offset 3)"),
     ("cut.txt", "全区贷款余额达100亿元".encode()[:-1], "UTF-8 text cut off in the middle of a character"),
-], ids=["empty", "blank", "binary", "gbk", "cut"])
+], ids=["empty", "blank", "binary", "latin1", "cut"])
 def test_a_bad_file_gets_one_line_and_leaves_the_database_as_it_was(wujin, db, page, name, content, reason):
     good = page("good.txt", PAGE_B)
     wujin("ingest", good, "--db", db)
@@ -242,3 +242,26 @@ def test_a_read_only_database_is_refused_with_one_line(wujin, db, page):
         pytest.skip("running as a user who can write read-only files")
     assert status == 1 and err.startswith(f"error: {db}: database error:") and len(err.splitlines()) == 1
     assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("encoding,recorded", [("gb18030", "gb18030"), ("gbk", "gb18030"), ("utf-16", "utf-16"),
+                                               ("utf-8-sig", "utf-8-sig")])
+def test_chinese_encodings_are_decoded_and_recorded(wujin, db, page, encoding, recorded):
+    path = page("p.txt", PAGE_A.encode(encoding))
+    status, out, _ = wujin("ingest", path, "--db", db, "--date", "2024-11-05")
+    assert status == 0 and "7 facts" in out
+    with sqlite3.connect(db) as con:
+        stored_encoding, text = con.execute("SELECT encoding, text FROM pages").fetchone()
+        surfaces = [r[0] for r in con.execute("SELECT surface FROM facts ORDER BY source_start")]
+    assert stored_encoding == recorded and text == PAGE_A
+    assert surfaces[0] == "2865.4亿元"
+
+
+def test_crlf_pages_keep_their_offsets(wujin, db, page):
+    crlf = PAGE_A.replace("\n", "\r\n")
+    wujin("ingest", page("crlf.txt", crlf.encode()), "--db", db, "--date", "2024-11-05")
+    with sqlite3.connect(db) as con:
+        text = con.execute("SELECT text FROM pages").fetchone()[0]
+        facts = con.execute("SELECT surface, source_start, source_end FROM facts").fetchall()
+    assert text == crlf and len(facts) == 7
+    assert all(text[s:e] == surface for surface, s, e in facts)

@@ -109,3 +109,35 @@ def test_real_companion_columns_agree_with_the_exact_values():
     with sqlite3.connect(REPO / "wujin.db") as con:
         for value, real in con.execute("SELECT value, value_real FROM facts"):
             assert float(Decimal(value)) == real
+
+
+def _rows(path) -> list:
+    with sqlite3.connect(path) as con:
+        return [con.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in ("pages", "articles", "facts")]
+
+
+def test_every_earlier_revision_upgrades_to_head_with_its_data_intact(tmp_path):
+    from extractor.db.store import Changes, save_page, start_run
+    from extractor.pages import PageFile
+
+    script = ScriptDirectory.from_config(alembic_config())
+    earlier = [r.revision for r in script.walk_revisions() if r.revision != script.get_current_head()]
+    assert earlier, "only one revision: nothing to upgrade from"
+    page = PageFile("p.txt", "本报讯(记者 周一)截至9月末,全区贷款余额达2865.4亿元,增长11.2%。", "0" * 64, 90, "utf-8")
+    for revision in earlier:
+        path = tmp_path / f"at_{revision}.db"
+        engine = make_engine(path)
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        with Session(engine) as session, session.begin():
+            run = start_run(session, "ingest", load_rules())
+            save_page(session, page, None, run, load_rules(), Changes())
+        engine.dispose()
+        before = _rows(path)
+        assert before[2], "the test database holds facts"
+        open_database(path).dispose()
+        assert _rows(path) == before
+        with sqlite3.connect(path) as con:
+            assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == script.get_current_head()

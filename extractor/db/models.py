@@ -51,7 +51,7 @@ class Page(Base):
     is_current: Mapped[bool] = mapped_column(comment="1 for the version whose articles and facts are stored")
     sha256: Mapped[str] = mapped_column(String(64), comment="sha256 of the file's bytes")
     size_bytes: Mapped[int] = mapped_column(Integer, comment="size of the file in bytes")
-    encoding: Mapped[str] = mapped_column(String(20), comment="how the bytes were decoded: utf-8, utf-8-sig or utf-16")
+    encoding: Mapped[str] = mapped_column(String(20), comment="how the bytes were decoded: utf-8, utf-8-sig, utf-16 or gb18030")
     text: Mapped[str] = mapped_column(Text, comment="the decoded page text, unchanged; offsets point into it")
     published_on: Mapped[date | None] = mapped_column(Date, comment="publication date (first day of the month/year if less precise)")
     date_source: Mapped[str] = mapped_column(String(10), comment="given | manifest | filename | inferred")
