@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Look-back and look-ahead are bounded, so a page of one giant sentence costs linear time: no
+# rule reads further than this from a figure.
+SENTENCE_WINDOW = 400
+PARAGRAPH_WINDOW = 2000
+
 SENTENCE_ENDS = "。!?\n"
 STATEMENT_ENDS = SENTENCE_ENDS + ";"
 CLAUSE_ENDS = STATEMENT_ENDS + ",:"
@@ -47,15 +52,17 @@ def locate(text: str, pos: int, end: int, seg_start: int, seg_end: int) -> Conte
     >>> c.sentence_start, c.clause_start
     (8, 17)
     """
+    near = max(seg_start, pos - SENTENCE_WINDOW)
+    ahead = min(seg_end, end + SENTENCE_WINDOW)
     return Context(
-        paragraph_start=_back(text, pos, 0, "\n"),
-        sentence_start=_back(text, pos, seg_start, SENTENCE_ENDS),
-        statement_start=_back(text, pos, seg_start, STATEMENT_ENDS),
-        clause_start=_back(text, pos, seg_start, CLAUSE_ENDS),
+        paragraph_start=_back(text, pos, max(0, pos - PARAGRAPH_WINDOW), "\n"),
+        sentence_start=_back(text, pos, near, SENTENCE_ENDS),
+        statement_start=_back(text, pos, near, STATEMENT_ENDS),
+        clause_start=_back(text, pos, near, CLAUSE_ENDS),
         pos=pos,
         end=end,
-        sentence_end=min(_forward(text, end, seg_end, SENTENCE_ENDS) + 1, seg_end),
-        clause_end=_forward(text, end, seg_end, CLAUSE_ENDS),
+        sentence_end=min(_forward(text, end, ahead, SENTENCE_ENDS) + 1, ahead),
+        clause_end=_forward(text, end, ahead, CLAUSE_ENDS),
     )
 
 

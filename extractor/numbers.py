@@ -60,7 +60,7 @@ def grammar(rules: RuleSet | None = None) -> NumberGrammar:
         (?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)          # digits, maybe with thousands separators
         (?:\.\d+)?                                # decimals
     """
-    chinese = rf"[{cn_chars}]+"
+    chinese = rf"(?<![{cn_chars}])[{cn_chars}]+"  # from the start of a run only: linear time
     number = rf"(?:{arabic}(?:{after_digits})?|{chinese})"
     return NumberGrammar(arabic, chinese, number, mults)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from bisect import bisect_left
 from datetime import date
 from functools import lru_cache
 
@@ -172,22 +173,59 @@ class ArticlePeriods:
         return cls(published, None, context_year(text, start, end, published, rules), rules)
 
 
+class SegmentPeriods:
+    """The period phrases and named years of one segment of text, read once and then looked up
+    by position, so that figures do not each rescan their paragraph."""
+
+    def __init__(self, text: str, lo: int, hi: int, published: date | None, rules: RuleSet):
+        self.phrases = find_phrases(text, lo, hi, rules)
+        self.starts = [ph.start for ph in self.phrases]
+        years: list[tuple[int, int]] = []
+        for m in _YEAR.finditer(text, lo, hi):
+            if not (m.start() > 0 and text[m.start() - 1] in DEADLINE):
+                years.append((m.start(), int(m.group(1))))
+        if published is not None:
+            for word, offset in _RELATIVE_YEARS.items():
+                at = text.find(word, lo, hi)
+                while at >= 0:
+                    if not _baseline(text, at, at + len(word), rules):
+                        years.append((at, published.year + offset))
+                    at = text.find(word, at + len(word), hi)
+        years.sort()
+        self.year_at = [at for at, _ in years]
+        self.years = [y for _, y in years]
+
+    def between(self, lo: int, hi: int) -> list[_Phrase]:
+        """The phrases lying inside ``lo..hi``."""
+        first = bisect_left(self.starts, lo)
+        last = bisect_left(self.starts, hi)
+        return [ph for ph in self.phrases[first:last] if ph.end <= hi]
+
+    def year(self, lo: int, hi: int) -> int | None:
+        """The year named last inside ``lo..hi`` (context_year, looked up)."""
+        i = bisect_left(self.year_at, hi) - 1
+        return self.years[i] if i >= 0 and self.year_at[i] >= lo else None
+
+
 def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, article: ArticlePeriods,
-               metric: Metric, level: bool = True, of_project: bool = False) -> Period | None:
+               metric: Metric, level: bool = True, of_project: bool = False,
+               segment: SegmentPeriods | None = None) -> Period | None:
     """The period of the figure at ``pos``: the phrase nearest before it in its sentence; else the
     latest period set at the head of a clause earlier in its paragraph ("报告指出,2023年是…"); else
     the article's. A project's own figures take no period they do not state."""
     rules, published = article.rules, article.published
-    phrases = find_phrases(text, sentence_start, pos, rules)
-    year_hint = context_year(text, paragraph_start, pos, published, rules) or article.head_year
+    if segment is None:
+        segment = SegmentPeriods(text, paragraph_start, pos, published, rules)
+    phrases = segment.between(sentence_start, pos)
+    year_hint = segment.year(paragraph_start, pos) or article.head_year
     if phrases:
         return resolve(phrases[-1], published, year_hint, metric, level)
     if of_project:
         return None
-    heads = [ph for ph in find_phrases(text, paragraph_start, sentence_start, rules)
+    heads = [ph for ph in segment.between(paragraph_start, sentence_start)
              if _heads_clause(text, ph, paragraph_start, rules)]
     if heads:
-        hint = context_year(text, paragraph_start, heads[-1].end, published, rules) or article.head_year
+        hint = segment.year(paragraph_start, heads[-1].end) or article.head_year
         return resolve(heads[-1], published, hint, metric, level)
     if article.head is not None:
         return resolve(article.head, published, article.head_year, metric, level)

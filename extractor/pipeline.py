@@ -21,6 +21,9 @@ from .text import NormText, normalize
 from .vocab import ArticleKind, Kind, Measure
 
 
+MAX_STATEMENT_FIGURES = 12  # the figures of a statement a later one may refer back to
+
+
 @dataclass(frozen=True)
 class PageExtraction:
     """What the rules found in one page."""
@@ -52,7 +55,11 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
     sentence_at, first_figure = -1, -1
     remembered = min((s for s, _ in article.segments), default=0)
     for seg_start, seg_end in article.segments:
+        segment = None  # the segment's period phrases, read once when it has a figure
         for q in extract_quantities(norm, seg_start, seg_end, rules):
+            if segment is None:
+                paragraph = text.rfind("\n", 0, seg_start) + 1
+                segment = periods.SegmentPeriods(text, paragraph, seg_end, published, rules)
             ctx = locate(text, q.norm_start, q.norm_end, seg_start, seg_end)
             if ctx.sentence_start != sentence_at:
                 sentence_at, first_figure = ctx.sentence_start, q.norm_start
@@ -67,7 +74,8 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
             for meaning in classify_all(q, text, ctx, statement, rules):
                 period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates,
                                             meaning.metric, meaning.measure is Measure.LEVEL,
-                                            tracker.is_project(subject) and not is_threshold(q, text, rules))
+                                            tracker.is_project(subject) and not is_threshold(q, text, rules),
+                                            segment)
                 facts.append(Fact(
                     article_seq=article.seq,
                     quantity=q,
@@ -81,4 +89,5 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
                     sentence=text[ctx.sentence_start:ctx.sentence_end].strip(),
                 ))
             statement.append((q, meaning))
+            del statement[:-MAX_STATEMENT_FIGURES]
     return settle_thresholds(facts, text, rules)

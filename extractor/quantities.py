@@ -107,7 +107,7 @@ def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) ->
             cut = len(head)  # "16个项目集中签约": the noun is the head it starts with
         if cut >= 2 or (cut == 1 and cut == len(noun) and noun not in rules.counted_single_char_not):
             return _trim(text, end, end + cut, rules)
-    left = _NOUN_BEFORE.search(text, 0, start)
+    left = _NOUN_BEFORE.search(text, max(0, start - 16), start)
     if left:
         lo, hi = left.span()
         trailing = _longest_first(tuple(set(rules.counted_lead_verbs) | set(rules.qualifiers_before)

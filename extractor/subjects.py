@@ -18,6 +18,7 @@ from .rules import RuleSet
 
 GENERIC_STEM = re.compile(r"^(?:该|本|此|这个|省|市|区|县|镇|国家级|省级|市级|区级|重大|重点|在建|新建|产业|各类|新开工|签约|一批|这些|相关|其他|主要)*$")
 PROJECT = 0  # the entity rule of projects (first in places.toml)
+MAX_SENTENCES_BACK = 3  # how far back in its paragraph a figure looks for whose it is
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()]"  # no digits: a figure is never part of a name
 
 
@@ -181,10 +182,14 @@ class SubjectTracker:
         return found or self.latest
 
     def _paragraph_subject(self, text: str, paragraph_start: int, sentence_start: int) -> str | None:
-        ends = [i + 1 for i in range(paragraph_start, sentence_start) if text[i] in SENTENCE_ENDS]
-        bounds = [paragraph_start] + ends
-        for lo, hi in reversed(list(zip(bounds, bounds[1:] + [sentence_start]))):
+        """The first name of the nearest of the (up to three) sentences before this one."""
+        hi = sentence_start
+        for _ in range(MAX_SENTENCES_BACK):
+            if hi <= paragraph_start:
+                return None
+            lo = max(paragraph_start, max(text.rfind(c, paragraph_start, hi - 1) for c in SENTENCE_ENDS) + 1)
             names = self._resolve(mentions(text, lo, hi, self.rules, self.raw_words), dict(self.last), text)
             if names:
                 return names[0]
+            hi = lo
         return None
