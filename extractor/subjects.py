@@ -31,6 +31,7 @@ class Mention:
     parts: tuple[tuple[int, str], ...] = ()  # (sort, name) of names joined into this one
     demonstrative: bool = False  # "该行", "该项目": may refer back beyond the paragraph
     common: bool = False  # a common word that ends like a place ("江南农村" of 江南农村商业银行)
+    bare: bool = False  # an ending alone that refers to nothing ("学校" in 乡村学校少年宫): only joins a name
 
 
 @cache
@@ -71,16 +72,16 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         if common:
             stem = ""
         named = len(stem) >= 2 and not GENERIC_STEM.match(stem) and not any(w in stem for w in rules.descriptive)
-        if not named and not common and ending not in rules.entities[sort].refer and stem == "":
-            continue  # a bare "学校" in "乡村学校少年宫" refers to nothing; a bare "项目" or "镇" does
+        bare = not named and not common and ending not in rules.entities[sort].refer and stem == ""
         if named:
             name = raw_words(start, end) if raw_words else stem + ending
-        found.append(Mention(start, end, name if named else None, sort, common=common))
+            name = _home_prefixed(name, rules)
+        found.append(Mention(start, end, name if named else None, sort, common=common, bare=bare))
     refer, refer_sorts = _references(rules)
     for m in refer.finditer(text, lo, hi):
         found.append(Mention(m.start(), m.end(), None, refer_sorts[m.group()], (), m.group().startswith("该")))
     for m in alias.finditer(text, lo, hi):
-        if text.startswith(rules.alias_not_followed_by, m.end()) or text.endswith(rules.alias_not_after, 0, m.start()):
+        if text.startswith(rules.alias_not_followed_by, m.end()) or _compared(text, m.start(), rules):
             continue
         found.append(Mention(m.start(), m.end(), rules.aliases[m.group()], -1))
     # an alias or reference inside a longer name ("武进国家高新区") is part of that name, and
@@ -104,7 +105,21 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             parts = prev.parts + (((prev.sort, prev.name),) if prev.name else ())
             mention = Mention(prev.start, mention.end, name, mention.sort, parts)
         kept.append(mention)
-    return kept
+    return [m for m in kept if not m.bare]
+
+
+def _compared(text: str, at: int, rules: RuleSet) -> bool:
+    """A place named after a comparison word, alone or in a list: "高于全市、全省1.5个百分点"."""
+    before = text[max(0, at - 8):at]
+    while before.endswith("、") or before.endswith(tuple(rules.aliases)):
+        before = before[:-1]
+    return before.endswith(rules.alias_not_after)
+
+
+def _home_prefixed(name: str, rules: RuleSet) -> str:
+    """"区政务服务中心" -> "武进区政务服务中心"."""
+    home = rules.home_prefix.get(name[:1])
+    return home + name[1:] if home and len(name) > 3 and not name.startswith(home) else name
 
 
 @cache

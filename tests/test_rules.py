@@ -175,3 +175,9 @@ def test_a_period_after_a_reporting_clause_heads_the_paragraph():
     for example in RAW["periods"]["clause_heads"]["examples"]:
         [fact] = facts(example)
         assert fact.period is not None and fact.period.phrase.startswith("2023"), example
+
+
+def test_home_prefixed_names_are_the_home_places():
+    for example in RAW["places"]["home_prefix"]["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject.startswith(RAW["places"]["home"]["district"]), example
