@@ -8,8 +8,9 @@ Policy (the phrases are in periods.toml):
 - a phrase without a year takes the year named last before it in the paragraph, else the
   year of the article's head period, else the publication year (stepping back a year for a
   month not yet reached: "截至11月末" in a January paper is last November);
-- a balance or a ratio "截至N月末" is the month N itself; a flow, or a balance's change since the
-  start of the year ("较年初增加"), is January to month N;
+- a balance is read at the end of its period: "截至N月末" is the month N itself, "前三季度"
+  September, "2024年末" December; so is a ratio stated "截至N月末" or "年末"; a flow, or a
+  balance's change since the start of the year ("较年初增加"), is the whole span;
 - a year named by a relative word (明年) counts as named for the phrases after it.
 """
 
@@ -28,7 +29,7 @@ from .rules import PeriodRule, RuleSet
 from .vocab import Metric
 
 BALANCES = {Metric.LOAN_BALANCE, Metric.DEPOSIT_BALANCE}
-AS_OF = {Metric.SHARE, Metric.RATE}  # ratios read at a date: "截至3月末…占比两成" is March
+AS_OF = {Metric.SHARE, Metric.RATE}  # ratios "截至3月末" are read at that date; over a span, not
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1}
 DEADLINE = "到至"
@@ -114,9 +115,20 @@ def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metr
             return None
         if explicit is None and year_hint is None and published and month and month > published.month:
             year -= 1
-    words = m.group()
+    period = _dates(rule, groups, year, month, published, metric, level, m.group())
+    as_of_phrase = rule.kind in ("year_end",) or (rule.kind == "ytd" and month is not None)
+    if period is not None and ((metric in BALANCES and level) or (metric in AS_OF and as_of_phrase)):
+        # a balance or a ratio is read at the end of its period: "前三季度…贷款余额" is September's
+        period = Period(date(period.end.year, period.end.month, 1), period.end, period.phrase)
+    return period
+
+
+def _dates(rule: PeriodRule, groups: dict, year: int, month: int | None, published: date | None,
+           metric: Metric | None, level: bool, words: str) -> Period | None:
     if rule.kind == "year":
         return Period(date(year, 1, 1), date(year, 12, 31), words)
+    if rule.kind == "year_end":
+        return Period(date(year, 12, 1), date(year, 12, 31), words)
     if rule.kind == "span":
         return Period(date(year, rule.start_month, 1), _last_day(year, rule.end_month), words)
     if rule.kind == "months":
@@ -131,9 +143,7 @@ def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metr
             if published is None:
                 return None
             return Period(date(published.year, 1, 1), published, words)
-        as_of = (metric in BALANCES and level) or metric in AS_OF
-        start = date(year, month, 1) if as_of else date(year, 1, 1)
-        return Period(start, _last_day(year, month), words)
+        return Period(date(year, 1, 1), _last_day(year, month), words)
     if rule.kind == "now":
         if published is None:
             return None
