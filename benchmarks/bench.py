@@ -1,0 +1,171 @@
+"""Throughput of extraction, ingest and re-extract, with peak memory, and peers side by side.
+
+    python benchmarks/bench.py --pages 1000            # one size
+    python benchmarks/bench.py --scaling 1000 10000    # how throughput changes with size
+
+The corpus is built from the pages at hand (the sample pages in ../shared/corpus when present,
+and the project's own test pages), varied so that no two pages are identical: each copy gets a
+different number in every figure and a different file name. Each measurement runs in a fresh
+process (so peak RSS is its own) and reports the median of --runs runs.
+
+Peers run when importable in the same interpreter: JioNLP's extract_money and
+Recognizers-Text's currency/percentage/dimension/number models (Chinese), each called once per
+page. Install them apart from the project, e.g. in another virtual environment with this
+project installed too: `pip install jionlp` and `pip install --pre recognizers-text-suite 'emoji<2'`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = [REPO.parent / "shared" / "corpus", REPO / "tests" / "devset" / "pages",
+           REPO / "tests" / "devset2" / "pages"]
+
+
+def base_pages() -> list[str]:
+    pages = []
+    for folder in SOURCES:
+        if folder.is_dir():
+            pages += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    if not pages:
+        sys.exit("error: no pages to build a corpus from")
+    return pages
+
+
+def build_corpus(folder: Path, count: int) -> int:
+    """Write ``count`` distinct pages into ``folder``; returns their total characters."""
+    pages = base_pages()
+    folder.mkdir(parents=True, exist_ok=True)
+    chars = 0
+    for i in range(count):
+        text = pages[i % len(pages)]
+        copy = i // len(pages)
+        if copy:  # vary every figure so no two pages are identical
+            text = re.sub(r"\d+", lambda m: str(int(m.group()) + copy), text)
+        (folder / f"p{i:07d}.txt").write_text(text, encoding="utf-8")
+        chars += len(text)
+    return chars
+
+
+# ---- measurements, each run in a child process: `bench.py --child WHAT FOLDER` ---------------
+
+def _runner(what: str, folder: Path, db: Path):
+    """The work to time, with its imports done beforehand (start-up is not throughput)."""
+    files = sorted(folder.glob("*.txt"))
+    if what == "extract":
+        from extractor.pipeline import extract_page
+        return lambda: [extract_page(f.read_text(encoding="utf-8"), None) for f in files]
+    if what in ("ingest", "re-extract"):
+        import contextlib
+        import io
+
+        from extractor.cli import main
+        args = ["ingest", str(folder), "--db", str(db)] if what == "ingest" else ["re-extract", "--db", str(db)]
+
+        def run():
+            with contextlib.redirect_stdout(io.StringIO()):
+                main(args)
+        return run
+    if what == "jionlp":
+        import jionlp as jio
+        return lambda: [jio.ner.extract_money(f.read_text(encoding="utf-8")) for f in files]
+    if what == "recognizers":
+        from recognizers_number import recognize_number, recognize_percentage
+        from recognizers_number_with_unit import recognize_currency, recognize_dimension
+        from recognizers_text import Culture
+        calls = (recognize_currency, recognize_percentage, recognize_dimension, recognize_number)
+
+        def run():
+            for f in files:
+                text = f.read_text(encoding="utf-8")
+                for call in calls:
+                    call(text, Culture.Chinese)
+        return run
+    raise SystemExit(f"unknown measurement {what}")
+
+
+def child(what: str, folder: Path, db: Path) -> dict:
+    run = _runner(what, folder, db)
+    started = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure(what: str, folder: Path, runs: int, fresh_db: bool) -> dict | None:
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        if what == "re-extract":
+            subprocess.run([sys.executable, __file__, "--child", "ingest", str(folder), str(db)], check=True,
+                           capture_output=True)
+        for _ in range(runs):
+            if fresh_db and db.exists():
+                db.unlink()
+            done = subprocess.run([sys.executable, __file__, "--child", what, str(folder), str(db)],
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                return None  # a peer that is not installed
+            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {"seconds": statistics.median(r["seconds"] for r in results),
+            "rss_mb": max(r["rss_mb"] for r in results)}
+
+
+def report(count: int, runs: int, peers: bool) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        chars = build_corpus(folder, count)
+        rows = {}
+        for what, fresh in (("extract", False), ("ingest", True), ("re-extract", False)):
+            rows[what] = measure(what, folder, runs, fresh)
+        if peers:
+            for peer in ("jionlp", "recognizers"):
+                result = measure(peer, folder, runs, False)
+                if result:
+                    rows[peer] = result
+        shutil.rmtree(folder)
+    print(f"\n{count} pages, {chars:,} characters, median of {runs} runs")
+    print(f"{'what':<12} {'seconds':>9} {'chars/s':>12} {'pages/s':>9} {'peak RSS MB':>12}")
+    for what, r in rows.items():
+        print(f"{what:<12} {r['seconds']:>9.2f} {chars / r['seconds']:>12,.0f} {count / r['seconds']:>9.1f} "
+              f"{r['rss_mb']:>12.1f}")
+    ours = rows["extract"]["seconds"]
+    for peer in ("jionlp", "recognizers"):
+        if peer in rows:
+            print(f"extraction speed / {peer}: {rows[peer]['seconds'] / ours:.2f}x")
+    return {what: count / r["seconds"] for what, r in rows.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=1000, help="corpus size (default 1000)")
+    parser.add_argument("--scaling", type=int, nargs="+", help="several sizes: shows throughput by size")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown")
+    parser.add_argument("--no-peers", action="store_true", help="skip the peers even when installed")
+    parser.add_argument("--child", nargs=3, metavar=("WHAT", "FOLDER", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        what, folder, db = args.child
+        print(json.dumps(child(what, Path(folder), Path(db))))
+        return
+    sizes = args.scaling or [args.pages]
+    by_size = {size: report(size, args.runs, not args.no_peers) for size in sizes}
+    if len(sizes) > 1:
+        print("\npages/s by corpus size (flat means linear):")
+        for what in by_size[sizes[0]]:
+            print(f"{what:<12} " + "  ".join(f"{size}: {by_size[size][what]:8.1f}" for size in sizes))
+
+
+if __name__ == "__main__":
+    main()
