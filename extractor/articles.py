@@ -7,6 +7,9 @@ How a page is read:
   caption: an article of kind photo. Its label is the short paragraphs right before it, or, when
   there are none, those right after it that no byline claims.
 - Short unpunctuated paragraphs anywhere else are section subheads and stay in their article.
+- A news article runs to the next news article; a photo set inside it is its own article, and
+  the paragraphs after the photo go on belonging to the news article (whose range then holds
+  the photo article's).
 - Text before the first article (a page with no byline at all) becomes an article of its own.
 """
 
@@ -102,26 +105,29 @@ def split_articles(norm: NormText) -> list[Article]:
     if not starts or min(starts) > 0:
         starts[0] = {"kind": ArticleKind.NEWS, "headings": [0] if n and paras[0].role == "heading" else []}
     order = sorted(starts)
+    news = [s for s in order if starts[s]["kind"] is ArticleKind.NEWS]
     articles = []
     for seq, first in enumerate(order, start=1):
         info = starts[first]
-        nxt = order[seq] if seq < len(order) else n
-        last = info.get("last", nxt - 1)
-        # a news article runs until the next article's first paragraph
         if info["kind"] is ArticleKind.NEWS:
-            last = nxt - 1
-        articles.append(_make_article(seq, info, first, last, paras, norm))
+            # a news article runs until the next news article, around any photo set inside it
+            until = next((s for s in news if s > first), n)
+            own = [k for k in range(first, until) if owner[k] in (None, first)]
+        else:
+            own = list(range(first, info["last"] + 1))
+        articles.append(_make_article(seq, info, own, paras, norm))
     return articles
 
 
-def _make_article(seq: int, info: dict, first: int, last: int, paras: list[_Para], norm: NormText) -> Article:
+def _make_article(seq: int, info: dict, own: list[int], paras: list[_Para], norm: NormText) -> Article:
+    first, last = own[0], own[-1]
     headings = [paras[k] for k in info["headings"]]
     segments = [(p.start, p.end) for p in headings]
     byline = None
     if info["kind"] is ArticleKind.NEWS:
         title = headings[0].text if headings else None
         subtitle = " ".join(p.text for p in headings[1:]) or None
-        body_from = (info["byline"] if "byline" in info else first + len(headings))
+        body_from = info["byline"] if "byline" in info else first + len(headings)
         body_start = paras[body_from].start if body_from <= last else paras[last].end
         if "byline" in info:
             b = paras[info["byline"]]
@@ -132,18 +138,19 @@ def _make_article(seq: int, info: dict, first: int, last: int, paras: list[_Para
                     body_start = b.start + match.end()
                 elif info["byline"] < last:  # the byline is a line of its own
                     body_start = paras[info["byline"] + 1].start
-        body_paras = [p for p in paras[body_from:last + 1]]
-        for p in body_paras:
-            seg_start = max(p.start, body_start)
-            if seg_start < p.end and p not in headings:
-                segments.append((seg_start, p.end))
+        for k in own:
+            if k >= body_from:
+                seg_start = max(paras[k].start, body_start)
+                if seg_start < paras[k].end:
+                    segments.append((seg_start, paras[k].end))
     else:
         title = " ".join(p.text for p in headings) or None
         subtitle = None
         caption = paras[info["caption"]]
         body_start = caption.start
         segments.append((caption.start, caption.end))
-        credit_para = paras[info["caption"] + 1] if info["caption"] + 1 <= last and paras[info["caption"] + 1].role == "credit" else caption
+        after = info["caption"] + 1
+        credit_para = paras[after] if after <= last and paras[after].role == "credit" else caption
         credit = PHOTO_CREDIT.search(credit_para.text)
         byline = " ".join(credit.group("names").split()) if credit else None
     start = norm.span(paras[first].start, paras[first].end).start
