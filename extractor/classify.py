@@ -244,8 +244,9 @@ def settle_thresholds(facts: list, text: str, rules: RuleSet) -> list:
     return out
 
 
-def status_for(status: Status, period, published) -> Status:
-    """A figure stated plainly for a period still ahead is a target ("明年…腾退土地5000亩")."""
-    if status is Status.ACTUAL and period is not None and published is not None and period.start > published:
+def status_for(status: Status, period, until) -> Status:
+    """A figure stated plainly for a period that starts after the paper came out (``until``: the
+    last day it may have) is a target ("明年…腾退土地5000亩")."""
+    if status is Status.ACTUAL and period is not None and until is not None and period.start > until:
         return Status.TARGET
     return status

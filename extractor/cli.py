@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from . import __version__
 from .dates import DateError, date_from_filename, infer_date, parse_date, read_manifest
-from .db.engine import head_revision, open_database
+from .db.engine import at_head, head_revision, open_database
 from .db.models import ExtractionRun
 from .db.schema import dump_schema
 from .db.store import Changes, finish_run, reextract_all, save_page, start_run
-from .errors import BadInput, WujinError
+from .errors import BadInput, DatabaseError, WujinError
 from .evaluate import evaluate, report
 from .export import fact_records, record_of_fact, write_records
 from .facts import PublicationDate
@@ -34,6 +34,12 @@ DEFAULT_DB = "wujin.db"
 
 def _err(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
 
 
 def _date_arg(text: str) -> date:
@@ -52,35 +58,50 @@ def cmd_ingest(args) -> int:
     for error in errors:
         _err(str(error))
     engine = open_database(args.db)
-    with Session(engine) as session, session.begin():
-        run_id = start_run(session, "ingest", rules).id
     changes = Changes()
-    status_counts = {"new": 0, "unchanged": 0, "replaced": 0}
+    counts = {"new": 0, "unchanged": 0, "replaced": 0, "redated": 0, "duplicate": 0}
     total_articles = total_facts = 0
+    seen: dict[str, Path] = {}
     try:
+        with Session(engine) as session, session.begin():
+            run_id = start_run(session, "ingest", rules).id
         for path, name in pages:
+            if name in seen:
+                errors.append(BadInput(str(path), f"same name as {seen[name]} in this run; ingest it apart"))
+                _err(str(errors[-1]))
+                continue
+            seen[name] = path
             try:
                 page_file = read_page(path, name)
                 published = _publication(args.date, manifest, path, name)
                 with Session(engine) as session, session.begin():
                     run = session.get(ExtractionRun, run_id)
                     status, page = save_page(session, page_file, published, run, rules, changes)
+                    stored_as = page.name
                     n_articles = len(page.articles)
                     n_facts = sum(len(a.facts) for a in page.articles)
             except WujinError as exc:
                 errors.append(exc)
                 _err(str(exc))
                 continue
-            status_counts[status] += 1
+            except SQLAlchemyError as exc:
+                errors.append(exc)
+                _err(f"{path}: not stored: database error: {getattr(exc, 'orig', None) or exc}")
+                continue
+            counts[status] += 1
+            if status == "duplicate":
+                print(f"{name}: same text as {stored_as}, already stored; skipped")
+                continue
             total_articles += n_articles
             total_facts += n_facts
             print(f"{name}: {status}, {n_articles} articles, {n_facts} facts")
     finally:
-        with Session(engine) as session, session.begin():
-            finish_run(session.get(ExtractionRun, run_id), changes)
+        if "run_id" in locals():
+            with Session(engine) as session, session.begin():
+                finish_run(session.get(ExtractionRun, run_id), changes)
         engine.dispose()
-    done = ", ".join(f"{n} {k}" for k, n in status_counts.items())
-    print(f"total: {sum(status_counts.values())} pages ({done}), {total_articles} articles, {total_facts} facts"
+    done = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("new", "unchanged", "replaced"))
+    print(f"total: {sum(counts.values())} pages ({done}), {total_articles} articles, {total_facts} facts"
           + (f"; {len(errors)} errors" if errors else ""))
     return 1 if errors else 0
 
@@ -100,20 +121,19 @@ def _publication(given: date | None, manifest: dict[str, date], path: Path, name
 
 def cmd_reextract(args) -> int:
     rules = load_rules()
-    engine = open_database(args.db)
-    with Session(engine) as session:
-        transaction = session.begin()
-        try:
-            run, changes = reextract_all(session, rules)
-            summary = _summary(changes)
-            if args.dry_run:
-                transaction.rollback()
-            else:
-                transaction.commit()
-        except BaseException:
-            transaction.rollback()
-            raise
-    engine.dispose()
+    engine = open_database(args.db, upgrade=not args.dry_run)
+    try:
+        if args.dry_run and not at_head(engine):
+            raise DatabaseError(f"{args.db}: the schema is older than this wujin-extractor's; a dry run "
+                                "writes nothing, so run `wujin db upgrade` first")
+        with Session(engine) as session:
+            with session.begin():
+                _, changes = reextract_all(session, rules)
+                summary = _summary(changes)
+                if args.dry_run:
+                    session.rollback()
+    finally:
+        engine.dispose()
     print(summary)
     if args.dry_run:
         print("dry run: nothing written")
@@ -164,7 +184,8 @@ def cmd_parse(args) -> int:
         published = PublicationDate(args.date, DateSource.GIVEN)
     else:
         published = infer_date(text)
-    extraction = extract_page(text, published.day if published else None)
+    extraction = extract_page(text, published.day if published else None,
+                              precision=published.precision if published else Precision.DAY)
     articles = {a.seq: a for a in extraction.articles}
     records = (record_of_fact(f, articles[f.article_seq], None, None, published.day if published else None,
                               published.source.value if published else None) for f in extraction.facts)
@@ -196,12 +217,12 @@ def cmd_facts(args) -> int:
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     engine = open_database(args.db)
     try:
-        records = list(fact_records(engine, where, params))
+        records = list(fact_records(engine, where, params, limit=args.limit))
     finally:
         engine.dispose()
     header = ("published", "source", "art", "metric", "value", "unit", "qual", "subject", "period", "surface")
     rows = [header]
-    for r in records[: args.limit] if args.limit else records:
+    for r in records:
         value = r["value"] + (f"..{r['value_high']}" if r["value_high"] else "")
         period = f"{r['period_start']}..{r['period_end']}" if r["period_start"] else ""
         rows.append((r["published_on"] or "", r["source"], str(r["article_seq"]), r["metric"], value, r["unit"],
@@ -209,7 +230,7 @@ def cmd_facts(args) -> int:
     widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
         print("  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
-    print(f"({len(records)} facts)")
+    print(f"({len(records)} facts{', limited' if args.limit and len(records) == args.limit else ''})")
     return 0
 
 
@@ -283,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subject", help="exact subject, e.g. 武进区")
     p.add_argument("--since", type=_date_arg, help="published on or after YYYY-MM-DD")
     p.add_argument("--until", type=_date_arg, help="published on or before YYYY-MM-DD")
-    p.add_argument("--limit", type=int, help="show at most this many rows")
+    p.add_argument("--limit", type=_positive, help="show at most this many rows")
     p.set_defaults(func=cmd_facts)
 
     p = sub.add_parser("evaluate", help="precision, recall and attribute accuracy against gold annotations",
@@ -312,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SQLAlchemyError as exc:
         _err(f"{getattr(args, 'db', 'database')}: database error: {getattr(exc, 'orig', None) or exc}")
+        return 1
+    except OSError as exc:
+        _err(f"{exc.filename or getattr(args, 'db', '')}: {exc.strerror or exc}")
         return 1
     except KeyboardInterrupt:
         _err("interrupted; pages already reported were saved, the page in progress was not")

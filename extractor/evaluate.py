@@ -108,6 +108,8 @@ def evaluate(gold_dir: Path, pages_dir: Path) -> Score:
             gold = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise BadInput(str(path), f"cannot read gold annotation: {exc}") from None
+        if "page" not in gold:
+            raise BadInput(str(path), "gold annotation names no page (key 'page')")
         page_path = pages_dir / gold["page"]
         try:
             raw, _ = decode_page(page_path.read_bytes(), str(page_path))

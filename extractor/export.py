@@ -33,10 +33,13 @@ def _plain(value) -> str | None:
     return value
 
 
-def fact_records(engine: Engine, where: str = "", params: dict | None = None) -> Iterable[dict]:
+def fact_records(engine: Engine, where: str = "", params: dict | None = None,
+                 limit: int | None = None) -> Iterable[dict]:
     """Stored facts as export records, in page, article and text order."""
     columns = ", ".join(EXPORT_FIELDS)
     sql = f"SELECT {columns} FROM fact_details {where} ORDER BY source, article_seq, source_start, fact_id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     with engine.connect() as connection:
         for row in connection.execute(text(sql), params or {}).mappings():
             yield {k: _plain(Decimal(row[k]) if k in ("value", "value_high") and row[k] is not None else row[k])

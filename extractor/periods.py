@@ -99,8 +99,9 @@ def context_year(text: str, lo: int, hi: int, published: date | None = None,
 
 
 def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metric: Metric | None,
-            level: bool = True) -> Period | None:
-    """Turn a matched phrase into dates."""
+            level: bool = True, until: date | None = None) -> Period | None:
+    """Turn a matched phrase into dates. ``published`` is the publication date, or the first day
+    of the month or year it is known to; ``until`` the last day of that window."""
     rule, m = phrase.rule, phrase.match
     groups = m.groupdict()
     explicit = int(groups["year"]) if groups.get("year") else None
@@ -113,9 +114,9 @@ def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metr
         year = explicit or year_hint or (published.year if published else None)
         if year is None:
             return None
-        if explicit is None and year_hint is None and published and month and month > published.month:
-            year -= 1
-    period = _dates(rule, groups, year, month, published, metric, level, m.group())
+        if explicit is None and year_hint is None and published and month and month > (until or published).month:
+            year -= 1  # a month not yet reached when the paper came out is last year's
+    period = _dates(rule, groups, year, month, until or published, metric, level, m.group())
     as_of_phrase = rule.kind in ("year_end",) or (rule.kind == "ytd" and month is not None)
     if period is not None and ((metric in BALANCES and level) or (metric in AS_OF and as_of_phrase)):
         # a balance or a ratio is read at the end of its period: "前三季度…贷款余额" is September's
@@ -132,8 +133,8 @@ def _dates(rule: PeriodRule, groups: dict, year: int, month: int | None, publish
     if rule.kind == "span":
         return Period(date(year, rule.start_month, 1), _last_day(year, rule.end_month), words)
     if rule.kind == "months":
-        first = _month(groups.get("first")) or 1
-        if month is None or month < first:
+        first = _month(groups.get("first"))
+        if first is None or month is None or month < first:
             return None
         return Period(date(year, first, 1), _last_day(year, month), words)
     if rule.kind == "month":
@@ -159,10 +160,11 @@ class ArticlePeriods:
     head: _Phrase | None  # resolved per figure: a balance reads 截至N月末 differently from a flow
     head_year: int | None
     rules: RuleSet
+    until: date | None = None  # the last day the paper may have come out (precision month or year)
 
     @classmethod
     def of(cls, text: str, body: list[tuple[int, int]], published: date | None, rules: RuleSet,
-           title: str = "") -> ArticlePeriods:
+           title: str = "", until: date | None = None) -> ArticlePeriods:
         """The period the headline names ("数说2025年前三季度…"), else one opening a sentence of the
         first body paragraph ("2024年,…", "明年是…")."""
         titled = find_phrases(title, 0, len(title), rules)
@@ -170,17 +172,17 @@ class ArticlePeriods:
             year = context_year(title, 0, titled[0].end, published, rules)
             period = resolve(titled[0], published, year, None)
             if period:
-                return cls(published, titled[0], period.start.year, rules)
+                return cls(published, titled[0], period.start.year, rules, until)
         if not body:
-            return cls(published, None, None, rules)
+            return cls(published, None, None, rules, until)
         start, end = body[0]
         starts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in "。!?"]
         for s in starts:
             phrase = head_phrase(text, s, rules, followers=",是要将")
             if phrase:
                 year = context_year(text, s, phrase.end, published, rules)
-                return cls(published, phrase, year, rules)
-        return cls(published, None, context_year(text, start, end, published, rules), rules)
+                return cls(published, phrase, year, rules, until)
+        return cls(published, None, context_year(text, start, end, published, rules), rules, until)
 
 
 class SegmentPeriods:
@@ -229,16 +231,16 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     phrases = segment.between(sentence_start, pos)
     year_hint = segment.year(paragraph_start, pos) or article.head_year
     if phrases:
-        return resolve(phrases[-1], published, year_hint, metric, level)
+        return resolve(phrases[-1], published, year_hint, metric, level, article.until)
     if of_project:
         return None
     heads = [ph for ph in segment.between(paragraph_start, sentence_start)
              if _heads_clause(text, ph, paragraph_start, rules)]
     if heads:
         hint = segment.year(paragraph_start, heads[-1].end) or article.head_year
-        return resolve(heads[-1], published, hint, metric, level)
+        return resolve(heads[-1], published, hint, metric, level, article.until)
     if article.head is not None:
-        return resolve(article.head, published, article.head_year, metric, level)
+        return resolve(article.head, published, article.head_year, metric, level, article.until)
     return None
 
 

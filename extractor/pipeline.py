@@ -6,6 +6,7 @@ pages -> (text.normalize) repaired text -> (articles.split_articles) articles
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -18,7 +19,7 @@ from .quantities import extract_quantities
 from .rules import RuleSet, load_rules
 from .subjects import SubjectTracker
 from .text import NormText, normalize
-from .vocab import ArticleKind, Kind, Measure
+from .vocab import ArticleKind, Kind, Measure, Precision
 
 
 MAX_STATEMENT_FIGURES = 12  # the figures of a statement a later one may refer back to
@@ -33,22 +34,39 @@ class PageExtraction:
     facts: list[Fact]
 
 
-def extract_page(raw: str, published: date | None, rules: RuleSet | None = None) -> PageExtraction:
-    """Split ``raw`` into articles and extract every fact; offsets point into ``raw``."""
+def extract_page(raw: str, published: date | None, rules: RuleSet | None = None,
+                 precision: Precision = Precision.DAY) -> PageExtraction:
+    """Split ``raw`` into articles and extract every fact; offsets point into ``raw``.
+
+    ``published`` is the publication date; with ``precision`` month or year it is the first day
+    of the month or year the paper is known to have come out in.
+    """
     rules = rules or load_rules()
     norm = normalize(raw)
     articles = split_articles(norm)
+    until = window_end(published, precision)
     facts: list[Fact] = []
     for article in articles:
-        facts.extend(_article_facts(norm, article, published, rules))
+        facts.extend(_article_facts(norm, article, published, until, rules))
     return PageExtraction(norm, articles, facts)
 
 
-def _article_facts(norm: NormText, article: Article, published: date | None, rules: RuleSet) -> list[Fact]:
+def window_end(published: date | None, precision: Precision) -> date | None:
+    """The last day a paper dated ``published`` with ``precision`` may have come out."""
+    if published is None or precision is Precision.DAY:
+        return published
+    if precision is Precision.MONTH:
+        return date(published.year, published.month, calendar.monthrange(published.year, published.month)[1])
+    return date(published.year, 12, 31)
+
+
+def _article_facts(norm: NormText, article: Article, published: date | None, until: date | None,
+                   rules: RuleSet) -> list[Fact]:
     text = norm.text
     title = " ".join(t for t in (article.title, article.subtitle) if t)
     tracker = SubjectTracker(rules, title, photo=article.kind is ArticleKind.PHOTO, raw_words=norm.raw_words)
-    dates = periods.ArticlePeriods.of(text, list(article.segments[article.heading_count:]), published, rules, title)
+    dates = periods.ArticlePeriods.of(text, list(article.segments[article.heading_count:]), published, rules, title,
+                                      until)
     facts: list[Fact] = []
     statement: list[tuple[Quantity, Meaning]] = []
     statement_at = -1
@@ -71,7 +89,8 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
                 remembered = ctx.sentence_start
             subject = tracker.subject(text, ctx.sentence_start, ctx.paragraph_start, ctx.pos,
                                       ctx.clause_end if q.kind in (Kind.MONEY, Kind.AREA) else None)
-            for meaning in classify_all(q, text, ctx, statement, rules):
+            meanings = classify_all(q, text, ctx, statement, rules)
+            for meaning in meanings:
                 period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates,
                                             meaning.metric, meaning.measure is Measure.LEVEL,
                                             tracker.is_project(subject) and not is_threshold(q, text, rules),
@@ -83,11 +102,11 @@ def _article_facts(norm: NormText, article: Article, published: date | None, rul
                     metric_phrase=meaning.metric_phrase,
                     measure=meaning.measure,
                     direction=meaning.direction,
-                    status=status_for(meaning.status, period, published),
+                    status=status_for(meaning.status, period, until),
                     subject=subject,
                     period=period,
                     sentence=text[ctx.sentence_start:ctx.sentence_end].strip(),
                 ))
-            statement.append((q, meaning))
+            statement.append((q, meanings[0]))
             del statement[:-MAX_STATEMENT_FIGURES]
     return settle_thresholds(facts, text, rules)

@@ -141,3 +141,23 @@ def test_every_earlier_revision_upgrades_to_head_with_its_data_intact(tmp_path):
         assert _rows(path) == before
         with sqlite3.connect(path) as con:
             assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == script.get_current_head()
+
+
+def test_migrations_run_with_foreign_keys_off_so_table_rebuilds_keep_rows(tmp_path, monkeypatch):
+    """A batch ALTER on SQLite copies a table and drops the old one; with foreign keys on, that
+    drop would cascade into every article and fact. The upgrade turns them off meanwhile."""
+    import extractor.db.engine as engine_module
+
+    seen = []
+    real_upgrade = engine_module.command.upgrade
+
+    def spy(config, revision):
+        seen.append(config.attributes["connection"].exec_driver_sql("PRAGMA foreign_keys").scalar())
+        real_upgrade(config, revision)
+
+    monkeypatch.setattr(engine_module.command, "upgrade", spy)
+    engine = open_database(tmp_path / "fk.db")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on for the work
+    engine.dispose()
+    assert seen == [0]

@@ -74,37 +74,62 @@ def open_database(target: str | os.PathLike, upgrade: bool = True) -> Engine:
     """The database at ``target``, migrated to head first (unless ``upgrade`` is off).
 
     Refuses a file that is not SQLite, a database of some other program, and a database
-    written by a newer wujin than this one.
+    written by a newer wujin than this one. The caller disposes of the engine.
     """
     engine = make_engine(target)
+    try:
+        _check_revision(engine, target)
+        if upgrade:
+            _upgrade(engine, target)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _check_revision(engine: Engine, target) -> None:
     script = ScriptDirectory.from_config(alembic_config())
+    known = {rev.revision for rev in script.walk_revisions()}
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_heads()
             tables = set(inspect(connection).get_table_names())
-        unknown = [rev for rev in current if script.get_revision(rev) is None] if current else []
     except SADatabaseError as exc:
         raise DatabaseError(f"{target}: cannot open database: {exc.orig}") from None
-    except Exception as exc:  # alembic raises its own error for an unknown revision
-        if "Can't locate revision" in str(exc):
-            unknown = list(current)
-        else:
-            raise
+    unknown = [rev for rev in current if rev not in known]
     if unknown:
-        engine.dispose()
         raise DatabaseError(
-            f"{target}: database schema revision {', '.join(unknown)} is newer than this wujin-extractor "
-            f"knows (head {script.get_current_head()}); upgrade wujin-extractor"
+            f"{target}: unknown schema revision {', '.join(unknown)}: a database of another program, or "
+            f"of a newer wujin-extractor than this one (which knows up to {script.get_current_head()})"
         )
     if not current and tables - {"alembic_version"}:
-        engine.dispose()
         raise DatabaseError(f"{target}: not a wujin database (it has tables but no wujin schema revision)")
-    if upgrade and tuple(current) != (script.get_current_head(),):
-        config = alembic_config()
-        try:
-            with engine.begin() as connection:
+
+
+def at_head(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return tuple(MigrationContext.configure(connection).get_current_heads()) == (head_revision(),)
+
+
+def _upgrade(engine: Engine, target) -> None:
+    """Migrate to head in one transaction. On SQLite foreign keys are off meanwhile: a batch
+    table rebuild would otherwise cascade-delete every row that points at the table."""
+    if at_head(engine):
+        return
+    config = alembic_config()
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with engine.connect() as connection:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside any transaction
+                connection.commit()
+            with connection.begin():
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
-        except OperationalError as exc:
-            raise DatabaseError(f"{target}: cannot upgrade the database: {exc.orig}") from None
-    return engine
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise DatabaseError(f"{target}: upgrade would break references between rows; nothing changed")
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+    except OperationalError as exc:
+        raise DatabaseError(f"{target}: cannot upgrade the database: {exc.orig}") from None

@@ -30,12 +30,14 @@ def dump_schema() -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "schema.db"
         engine = open_database(path)
-        with engine.connect() as connection:
-            rows = connection.execute(text(
-                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
-                "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid"
-            )).all()
-        engine.dispose()
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(text(
+                    "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+                    "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid"
+                )).all()
+        finally:
+            engine.dispose()
     body = "\n\n".join(f"{sql.strip()};" + _column_notes(name) if kind == "table" else f"{sql.strip()};"
                        for kind, name, sql in rows)
     return HEADER.format(rev=head_revision()) + "\n" + body + "\n"

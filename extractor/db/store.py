@@ -20,7 +20,7 @@ from ..facts import Fact, PublicationDate
 from ..pages import PageFile
 from ..pipeline import extract_page
 from ..rules import RuleSet
-from ..vocab import DateSource
+from ..vocab import DateSource, Precision
 from .models import Article, ExtractionRun, FactRow, Page
 
 
@@ -107,11 +107,23 @@ def save_page(session: Session, page_file: PageFile, published: PublicationDate 
               rules: RuleSet, changes: Changes) -> tuple[str, Page]:
     """Store a page version with its articles and facts; ``unchanged`` when its text is known.
 
-    Returns (status, page) with status one of new, unchanged, replaced.
+    Returns (status, page) with status one of new, unchanged, replaced, redated (the text is known
+    but the date given for it changed), duplicate (the same text is stored under another name).
     """
     current = session.scalars(select(Page).where(Page.name == page_file.name, Page.is_current)).one_or_none()
     if current is not None and current.sha256 == page_file.sha256:
+        if published is not None and (current.published_on, current.date_source) != (
+                published.day, published.source.value):
+            current.published_on, current.date_source = published.day, published.source.value
+            current.date_precision = published.precision.value
+            sync_page(session, current, rules, run, changes)  # the periods move with the date
+            return "redated", current
+        changes.pages += 1
         return "unchanged", current
+    twin = session.scalars(select(Page).where(Page.sha256 == page_file.sha256, Page.is_current,
+                                              Page.name != page_file.name)).first()
+    if twin is not None:
+        return "duplicate", twin  # the same text under another name would count its facts twice
     last_version = session.scalar(select(func.max(Page.version)).where(Page.name == page_file.name)) or 0
     if current is not None:
         old = session.execute(select(FactRow.metric).join(Article).where(Article.page_id == current.id)).scalars()
@@ -119,15 +131,13 @@ def save_page(session: Session, page_file: PageFile, published: PublicationDate 
         session.execute(delete(Article).where(Article.page_id == current.id))
         current.is_current = False
         session.flush()
-    if published is None:
-        published = infer_date(page_file.text)
     page = Page(
         name=page_file.name, version=last_version + 1, is_current=True, sha256=page_file.sha256,
         size_bytes=page_file.size, encoding=page_file.encoding, text=page_file.text,
         published_on=published.day if published else None,
         date_source=published.source.value if published else DateSource.INFERRED.value,
         date_precision=published.precision.value if published else None, ingested_at=now(),
-    )
+    )  # an inferred date is filled in by sync_page
     session.add(page)
     session.flush()
     sync_page(session, page, rules, run, changes)
@@ -144,7 +154,7 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run: ExtractionRun, 
         if (page.published_on, page.date_precision) != (new_day, new_precision):
             page.published_on, page.date_precision = new_day, new_precision
             changes.dates_changed += 1
-    extraction = extract_page(page.text, page.published_on, rules)
+    extraction = extract_page(page.text, page.published_on, rules, Precision(page.date_precision or "day"))
 
     stored = {a.seq: a for a in session.scalars(select(Article).where(Article.page_id == page.id))}
     by_seq: dict[int, Article] = {}
