@@ -36,10 +36,18 @@ class Mention:
 
 @cache
 def _patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    endings = sorted({e for r in rules.entities for e in r.endings}, key=len, reverse=True)
+    """Names end in an ending of places.toml; district and city names ("新北区") have a short
+    stem of their own, tried only where no longer name ends."""
+    longs = sorted({e for r in rules.entities if not r.stem_length[0] for e in r.endings}, key=len, reverse=True)
+    shorts = sorted({e for r in rules.entities if r.stem_length[0] for e in r.endings}, key=len, reverse=True)
+    low, high = max((r.stem_length for r in rules.entities if r.stem_length[0]), default=(2, 3))
+    entity = re.compile(
+        rf"(?P<stem>{_NAME_CHARS}{{0,24}}?)(?P<ending>{'|'.join(map(re.escape, longs))}){rules.name_suffix}"
+        + (rf"|(?P<short_stem>{_NAME_CHARS}{{{low},{high}}}?)(?P<short_ending>{'|'.join(map(re.escape, shorts))})"
+           if shorts else "")
+    )
     breaks = sorted(rules.name_breaks, key=len, reverse=True)
-    entity = re.compile(rf"(?P<stem>{_NAME_CHARS}{{0,24}}?)(?P<ending>{'|'.join(endings)}){rules.name_suffix}")
-    alias = re.compile("|".join(sorted(rules.aliases, key=len, reverse=True)))
+    alias = re.compile("|".join(re.escape(a) for a in sorted(rules.aliases, key=len, reverse=True)))
     return entity, re.compile("|".join(re.escape(b) for b in breaks)), alias
 
 
@@ -53,22 +61,31 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     entity, breaks, alias = _patterns(rules)
     found: list[Mention] = []
     for m in entity.finditer(text, lo, hi):
-        stem = m.group("stem")
+        long_name = m.group("ending") is not None
+        stem = m.group("stem") if long_name else m.group("short_stem")
+        ending_group = "ending" if long_name else "short_ending"
         cut = 0
         for b in breaks.finditer(stem):
             cut = b.end()
         stem = stem[cut:]
-        start = m.start("stem") + cut
-        sort = _sort_of(m.group("ending"), rules)
-        end = m.end("ending") if sort == PROJECT else m.end()  # a phase belongs to a place, not a project
-        ending = text[m.start("ending"):end]
+        start = m.start(ending_group) - len(stem)
+        sort = _sort_of(m.group(ending_group), rules)
+        end = m.end(ending_group) if sort == PROJECT or not long_name else m.end()  # a phase belongs to a place
+        ending = text[m.start(ending_group):end]
+        if not long_name and (len(stem) < rules.entities[sort].stem_length[0]
+                              or (stem + ending).endswith(tuple(rules.aliases)) or "全" in stem):
+            continue  # "率全市": the home place's alias, not a district's name
         if start > 0 and text[start - 1].isdigit() and not cut:
             continue  # "新设2家科技支行", "2024年下半年重大项目": a counted thing or a date, not a name
+        if start > 0 and text[start - 1] == "“" and text.startswith("”", end):
+            continue  # “一号工程”: a quoted term, not a name
         follower = text[end:end + 1]
         if follower and (follower in rules.entities[sort].not_followed_by or follower.isdigit()):
             continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure
         name = stem + ending
         common = name.endswith(rules.non_names)
+        if common and not long_name:
+            continue  # "武进地区", "城市": leave the place word inside to the aliases
         if common:
             stem = ""
         named = len(stem) >= 2 and not GENERIC_STEM.match(stem) and not any(w in stem for w in rules.descriptive)
@@ -91,7 +108,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     for mention in found:
         if kept and mention.start < kept[-1].end:
             continue
-        if kept and mention.start == kept[-1].end and mention.sort >= 0 <= kept[-1].sort and not mention.demonstrative:
+        if (kept and mention.start == kept[-1].end and mention.sort >= 0 <= kept[-1].sort and not mention.demonstrative
+                and not rules.entities[mention.sort].stem_length[0]):  # a district never ends a longer name
             prev = kept.pop()
             words = (lambda a, b: raw_words(a, b)) if raw_words else (lambda a, b: text[a:b])
             if mention.name and (prev.name or prev.common):  # 江南农村 + 商业银行

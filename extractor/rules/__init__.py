@@ -80,6 +80,7 @@ class EntityRule:
     endings: tuple[str, ...]
     refer: tuple[str, ...]
     not_followed_by: str
+    stem_length: tuple[int, int] = (0, 24)  # a name's characters before its ending, at least and at most
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one RuleSet per load
@@ -271,7 +272,8 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         name = row["name"].format(**home) if "name" in row else home[_need(row, "place", where)]
         for word in row["words"]:
             aliases[word] = name
-    entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""))
+    entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""),
+                                tuple(r.get("stem_length", (0, 24))))
                      for r in places["entity"])
 
     return RuleSet(
