@@ -169,6 +169,10 @@ class SubjectTracker:
         for mention in found:
             paragraph = text.rfind("\n", 0, mention.start)
             if mention.name:
+                name = self.rules.short_names.get(mention.name, mention.name)
+                if mention.sort in last and last[mention.sort][0].endswith(name):
+                    name = last[mention.sort][0]  # "武进支行" after "中国农业银行武进支行"
+                mention = Mention(mention.start, mention.end, name, mention.sort, mention.parts)
                 names.append(mention.name)
                 for sort, name in mention.parts + ((mention.sort, mention.name),):
                     if sort >= 0:

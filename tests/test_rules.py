@@ -181,3 +181,9 @@ def test_home_prefixed_names_are_the_home_places():
     for example in RAW["places"]["home_prefix"]["examples"]:
         [fact, *_] = facts(example)
         assert fact.subject.startswith(RAW["places"]["home"]["district"]), example
+
+
+def test_short_names_of_home_places_are_read_in_full():
+    for example in RAW["places"]["short_names"]["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject in RAW["places"]["short_names"].values(), example

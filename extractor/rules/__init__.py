@@ -119,6 +119,7 @@ class RuleSet:
     descriptive: tuple[str, ...]
     name_suffix: str
     home_prefix: dict[str, str]  # 区 -> 武进区
+    short_names: dict[str, str]  # 武进高新区 -> 武进国家高新区
     counted_stop_words: tuple[str, ...]
     counted_lead_verbs: tuple[str, ...]
     counted_merge: tuple[str, ...]
@@ -309,6 +310,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         descriptive=tuple(places["descriptive"]["words"]),
         name_suffix=_compile(places["name_suffix"]["pattern"], "places.toml name_suffix").pattern,
         home_prefix={k: home[v] for k, v in places["home_prefix"].items() if k != "examples"},
+        short_names={k: v for k, v in places["short_names"].items() if k != "examples"},
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
         counted_lead_verbs=tuple(t["units"]["counted"]["lead_verbs"]),
         counted_merge=tuple(t["units"]["counted"]["merge"]),
