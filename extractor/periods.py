@@ -9,8 +9,9 @@ Policy (the phrases are in periods.toml):
   year of the article's head period, else the publication year (stepping back a year for a
   month not yet reached: "截至11月末" in a January paper is last November);
 - a balance is read at the end of its period: "截至N月末" is the month N itself, "前三季度"
-  September, "2024年末" December; so is a ratio stated "截至N月末" or "年末"; a flow, or a
-  balance's change since the start of the year ("较年初增加"), is the whole span;
+  September, "2024年末" December; so are a ratio and a count of what exists ("共建成…14家")
+  stated "截至N月末" or "年末"; a flow, a change ("新增"), or a balance's change since the
+  start of the year ("较年初增加"), is the whole span;
 - a year named by a relative word (明年) counts as named for the phrases after it.
 """
 
@@ -118,7 +119,8 @@ def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metr
             year -= 1  # a month not yet reached when the paper came out is last year's
     period = _dates(rule, groups, year, month, until or published, metric, level, m.group())
     as_of_phrase = rule.kind in ("year_end",) or (rule.kind == "ytd" and month is not None)
-    if period is not None and ((metric in BALANCES and level) or (metric in AS_OF and as_of_phrase)):
+    stock = (metric in BALANCES and level) or (metric is Metric.COUNT and level and as_of_phrase)
+    if period is not None and (stock or (metric in AS_OF and as_of_phrase)):
         # a balance or a ratio is read at the end of its period: "前三季度…贷款余额" is September's
         period = Period(date(period.end.year, period.end.month, 1), period.end, period.phrase)
     return period
@@ -130,6 +132,13 @@ def _dates(rule: PeriodRule, groups: dict, year: int, month: int | None, publish
         return Period(date(year, 1, 1), date(year, 12, 31), words)
     if rule.kind == "year_end":
         return Period(date(year, 12, 1), date(year, 12, 31), words)
+    if rule.kind == "days":
+        try:
+            start = date(year, int(groups["first"]), int(groups["first_day"]))
+            end = date(year, month, int(groups["day"])) if month else None
+        except (TypeError, ValueError):
+            return None
+        return Period(start, end, words) if end and start <= end else None
     if rule.kind == "span":
         return Period(date(year, rule.start_month, 1), _last_day(year, rule.end_month), words)
     if rule.kind == "months":

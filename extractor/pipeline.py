@@ -51,6 +51,18 @@ def extract_page(raw: str, published: date | None, rules: RuleSet | None = None,
     return PageExtraction(norm, articles, facts)
 
 
+def _balance_compared_year_on_year(q: Quantity, text: str, statement: list[tuple[Quantity, Meaning]]):
+    """The balance metric a rate compares year on year, when the rate follows a balance in its
+    statement and is not a change since the start of the year (较年初)."""
+    if q.kind not in (Kind.PERCENT, Kind.PP):
+        return None
+    for prev_q, prev in reversed(statement):
+        if prev.metric in periods.BALANCES and prev.measure is Measure.LEVEL:
+            between = text[prev_q.norm_end:q.norm_start]
+            return None if ("年初" in between or "年末" in between) else prev.metric
+    return None
+
+
 def window_end(published: date | None, precision: Precision) -> date | None:
     """The last day a paper dated ``published`` with ``precision`` may have come out."""
     if published is None or precision is Precision.DAY:
@@ -91,8 +103,12 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
                                       ctx.clause_end if q.kind in (Kind.MONEY, Kind.AREA) else None)
             meanings = classify_all(q, text, ctx, statement, rules)
             for meaning in meanings:
+                metric, level = meaning.metric, meaning.measure is Measure.LEVEL
+                balance = _balance_compared_year_on_year(q, text, statement)
+                if balance is not None:  # "存款余额4218.6亿元,同比增长11.7%": read like the balance
+                    metric, level = balance, True
                 period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates,
-                                            meaning.metric, meaning.measure is Measure.LEVEL,
+                                            metric, level,
                                             tracker.is_project(subject) and not is_threshold(q, text, rules),
                                             segment)
                 facts.append(Fact(
