@@ -19,7 +19,7 @@ from .rules import RuleSet
 GENERIC_STEM = re.compile(r"^(?:该|本|此|这个|省|市|区|县|镇|国家级|省级|市级|区级|重大|重点|在建|新建|产业|各类|新开工|签约|一批|这些|相关|其他|主要)*$")
 PROJECT = 0  # the entity rule of projects (first in places.toml)
 MAX_SENTENCES_BACK = 3  # how far back in its paragraph a figure looks for whose it is
-_NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()]"  # no digits: a figure is never part of a name
+_NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()—]"  # no digits: a figure is never part of a name; 武进—溧阳 is
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             continue  # "武进地区", "城市": leave the place word inside to the aliases
         if common:
             stem = ""
-        named = len(stem) >= 2 and not GENERIC_STEM.match(stem) and not any(w in stem for w in rules.descriptive)
+        named = (len(stem) >= 2 and not GENERIC_STEM.match(stem) and not any(w in stem for w in rules.descriptive)
+                 or stem in rules.home_prefix)  # 区总工会: the district's
         bare = not named and not common and ending not in rules.entities[sort].refer and stem == ""
         if named:
             name = raw_words(start, end) if raw_words else stem + ending
@@ -114,7 +115,7 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             words = (lambda a, b: raw_words(a, b)) if raw_words else (lambda a, b: text[a:b])
             if mention.name and (prev.name or prev.common):  # 江南农村 + 商业银行
                 name = (prev.name or words(prev.start, prev.end)) + mention.name
-            elif prev.name and not mention.name:  # 研发生产基地 + 项目, 产业园二期 + 项目
+            elif prev.name and not mention.name and prev.sort != mention.sort:  # 研发生产基地 + 项目
                 name = prev.name + words(mention.start, mention.end)
             else:
                 kept.append(prev)
@@ -126,12 +127,28 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     return [m for m in kept if not m.bare]
 
 
+def _same(full: str, short: str) -> bool:
+    """Whether ``short`` is a shorter way of writing ``full``: its end, or sharing with it the
+    last four characters or more ("农行武进支行" and "中国农业银行武进支行")."""
+    if full.endswith(short):
+        return True
+    shared = 0
+    while shared < min(len(full), len(short)) and full[-1 - shared] == short[-1 - shared]:
+        shared += 1
+    return len(short) < len(full) and shared >= 4
+
+
 def _compared(text: str, at: int, rules: RuleSet) -> bool:
     """A place named after a comparison word, alone or in a list: "高于全市、全省1.5个百分点"."""
-    before = text[max(0, at - 8):at]
-    while before.endswith("、") or before.endswith(tuple(rules.aliases)):
-        before = before[:-1]
-    return before.endswith(rules.alias_not_after)
+    before = text[max(0, at - 12):at]
+    while True:
+        if before.endswith("、"):
+            before = before[:-1]
+            continue
+        word = next((a for a in rules.aliases if before.endswith(a)), None)
+        if word is None:
+            return before.endswith(rules.alias_not_after)
+        before = before[:-len(word)]
 
 
 def _home_prefixed(name: str, rules: RuleSet) -> str:
@@ -170,8 +187,8 @@ class SubjectTracker:
             paragraph = text.rfind("\n", 0, mention.start)
             if mention.name:
                 name = self.rules.short_names.get(mention.name, mention.name)
-                if mention.sort in last and last[mention.sort][0].endswith(name):
-                    name = last[mention.sort][0]  # "武进支行" after "中国农业银行武进支行"
+                if mention.sort in last and _same(last[mention.sort][0], name):
+                    name = last[mention.sort][0]  # "武进支行", "农行武进支行" after "中国农业银行武进支行"
                 mention = Mention(mention.start, mention.end, name, mention.sort, mention.parts)
                 names.append(mention.name)
                 for sort, name in mention.parts + ((mention.sort, mention.name),):
