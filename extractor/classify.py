@@ -76,8 +76,6 @@ def classify_all(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quan
     return meanings
 
 
-# Clauses that go on about the topic before them: "较年初增加…", "其中…", "总金额达588亿元".
-CARRY_OPENERS = ("较", "比", "同比", "环比", "其中", "分别", "达", "总金额", "金额", "总额", "累计金额", "合计", "共计", "总计")
 RESPECTIVELY = "分别"
 
 
@@ -111,7 +109,7 @@ def classify(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quantity
             return Meaning(thresholds[found[1]], found[1], measure, direction, status)
     same_kind = [m for prev_q, m in previous if prev_q.kind is q.kind and m.metric is not DEFAULT_METRIC[q.kind]]
     clause = text[ctx.clause_start:ctx.pos]
-    goes_on = clause.startswith(CARRY_OPENERS)
+    goes_on = clause.startswith(rules.carry_openers)
     if same_kind and (change or goes_on):
         topic = _respective(q, text, ctx, previous) or same_kind[-1]
         return Meaning(topic.metric, topic.metric_phrase, measure, direction, status)

@@ -1,6 +1,7 @@
 """A page's publication date: given, from a manifest, from the file name, or inferred.
 
-Inference reads the years the text names and how it speaks of them: a year whose results are
+Inference reads the years the text names and how it speaks of them (the words are in
+rules/dates.toml): a year whose results are
 reported most often ("2023年,我区…", "2023年度", "2023年以来") is taken as the paper's year; a
 year spoken of as ahead ("2025年是…之年") is not counted; year-end wording (年末, 岁末, 年终决算,
 最后一班岗) puts the paper in December of that year, new-year greetings (新春, 春节) in the
@@ -13,18 +14,17 @@ import csv
 import re
 from collections import Counter
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from dateutil import parser as dateutil_parser
 
 from .facts import PublicationDate
+from .rules import RuleSet, load_rules
 from .vocab import DateSource, Precision
 
 _FILENAME_DATE = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?![0-9A-Za-z])")
 _YEAR = re.compile(r"(?<![\d—\-~至到])((?:19|20)\d{2})(?:[—\-~至到](?:19|20)\d{2})?年(度)?")
-_FORWARD = re.compile(r"(?:是|将|要|,?(?:我区|全区|武进)?将|工作思路|工作要点|目标)")
-_YEAR_END = re.compile(r"年末|岁末|年终决算|最后一班岗|年终岁尾|辞旧迎新|岁首")
-_NEW_YEAR = re.compile(r"新春|春节|新年贺|拜年")
 _FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -88,11 +88,13 @@ def infer_date(text: str) -> PublicationDate | None:
     >>> infer_date("2025年是收官之年。2024年,全区新增企业12家。").day
     datetime.date(2024, 1, 1)
     """
+    rules = load_rules()
+    forward, year_end, new_year = _cues(rules)
     reported: Counter[int] = Counter()
     ahead: set[int] = set()
     for m in _YEAR.finditer(text):
         year = int(m.group(1))
-        if _FORWARD.match(text, m.end()):
+        if forward.match(text, m.end()):
             ahead.add(year)
         else:
             reported[year] += 1
@@ -105,11 +107,23 @@ def infer_date(text: str) -> PublicationDate | None:
     same_year = [d for d in full if d.year == year]
     if same_year:
         return PublicationDate(max(same_year), DateSource.INFERRED, Precision.DAY)
-    if reported and _NEW_YEAR.search(text):
+    if reported and new_year.search(text):
         return PublicationDate(date(year + 1, 1, 1), DateSource.INFERRED, Precision.MONTH)
-    if _YEAR_END.search(text):
+    if year_end.search(text):
         return PublicationDate(date(year, 12, 1), DateSource.INFERRED, Precision.MONTH)
     return PublicationDate(date(year, 1, 1), DateSource.INFERRED, Precision.YEAR)
+
+
+@cache
+def _cues(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """The dates.toml word lists as patterns: year ahead, year end, new year."""
+    table = rules.raw["dates"]
+    words = "|".join(map(re.escape, table["forward"]["words"]))
+    places = "|".join(map(re.escape, sorted(rules.aliases, key=len, reverse=True)))
+    lead = rf",?(?:{places})?" if table["forward"].get("also_after_place") else ""
+    forward = re.compile(rf"{lead}(?:{words})")
+    return (forward, re.compile("|".join(map(re.escape, table["year_end"]["words"]))),
+            re.compile("|".join(map(re.escape, table["new_year"]["words"]))))
 
 
 def _valid(y: str, mo: str, d: str) -> bool:

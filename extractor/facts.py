@@ -1,4 +1,4 @@
-"""The values passed between pipeline stages: no database types, no behaviour beyond checks.
+"""The values passed between pipeline stages: plain frozen records, no database types.
 
 Offsets are always into the page text as stored (the raw text), so that
 ``raw[span.start:span.end] == span.text`` holds for every span the pipeline produces.

@@ -40,10 +40,8 @@ class Number:
 
 @dataclass(frozen=True)
 class NumberGrammar:
-    """Regex pieces composed from numbers.toml, and the multiplier table."""
+    """The number pattern composed from numbers.toml, and the multiplier table."""
 
-    arabic: str
-    chinese: str
     number: str
     multipliers: dict[str, int]
 
@@ -62,7 +60,7 @@ def grammar(rules: RuleSet | None = None) -> NumberGrammar:
     """
     chinese = rf"(?<![{cn_chars}])[{cn_chars}]+"  # from the start of a run only: linear time
     number = rf"(?:{arabic}(?:{after_digits})?|{chinese})"
-    return NumberGrammar(arabic, chinese, number, mults)
+    return NumberGrammar(number, mults)
 
 
 def plain(value: Decimal) -> Decimal:
@@ -81,10 +79,8 @@ def _split_multiplier(text: str, mults: dict[str, int]) -> tuple[str, int]:
     while True:
         for surface in sorted(mults, key=len, reverse=True):
             if text.endswith(surface) and len(text) > len(surface):
-                head = text[: -len(surface)]
-                # a Chinese multiplier after a Chinese unit char belongs to the numeral ("三千五百万")
                 factor *= mults[surface]
-                text = head
+                text = text[: -len(surface)]
                 break
         else:
             return text, factor

@@ -118,7 +118,7 @@ def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metr
         if explicit is None and year_hint is None and published and month and month > (until or published).month:
             year -= 1  # a month not yet reached when the paper came out is last year's
     period = _dates(rule, groups, year, month, until or published, metric, level, m.group())
-    as_of_phrase = rule.kind in ("year_end",) or (rule.kind == "ytd" and month is not None)
+    as_of_phrase = rule.kind == "year_end" or (rule.kind == "ytd" and month is not None)
     stock = (metric in BALANCES and level) or (metric is Metric.COUNT and level and as_of_phrase)
     if period is not None and (stock or (metric in AS_OF and as_of_phrase)):
         # a balance or a ratio is read at the end of its period: "前三季度…贷款余额" is September's
@@ -229,14 +229,11 @@ class SegmentPeriods:
 
 
 def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, article: ArticlePeriods,
-               metric: Metric, level: bool = True, of_project: bool = False,
-               segment: SegmentPeriods | None = None) -> Period | None:
+               segment: SegmentPeriods, metric: Metric, level: bool = True, of_project: bool = False) -> Period | None:
     """The period of the figure at ``pos``: the phrase nearest before it in its sentence; else the
     latest period set at the head of a clause earlier in its paragraph ("报告指出,2023年是…"); else
     the article's. A project's own figures take no period they do not state."""
     rules, published = article.rules, article.published
-    if segment is None:
-        segment = SegmentPeriods(text, paragraph_start, pos, published, rules)
     phrases = segment.between(sentence_start, pos)
     year_hint = segment.year(paragraph_start, pos) or article.head_year
     if phrases:

@@ -1,4 +1,7 @@
-"""Page text to articles and facts: wires the stages in order, and nothing else.
+"""Page text to articles and facts: wires the stages in order.
+
+The only policy here is what crosses stages: a statement's figures are remembered for the ones
+after them, and a rate compared year on year with a balance is dated like the balance.
 
 pages -> (text.normalize) repaired text -> (articles.split_articles) articles
       -> (quantities.extract_quantities) quantities -> (classify, periods, subjects) facts
@@ -107,10 +110,9 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
                 balance = _balance_compared_year_on_year(q, text, statement)
                 if balance is not None:  # "存款余额4218.6亿元,同比增长11.7%": read like the balance
                     metric, level = balance, True
-                period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates,
+                period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates, segment,
                                             metric, level,
-                                            tracker.is_project(subject) and not is_threshold(q, text, rules),
-                                            segment)
+                                            tracker.is_project(subject) and not is_threshold(q, text, rules))
                 facts.append(Fact(
                     article_seq=article.seq,
                     quantity=q,

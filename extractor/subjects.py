@@ -1,8 +1,10 @@
 """Whose figure it is: the district, a city, a project, company, bank or place.
 
-Policy (the words are in places.toml): the mention nearest before the figure in its sentence;
-else the first mention of the nearest earlier sentence of its paragraph (the sentence's
-subject); else the headline's. 全区/我区 stand for the paper's
+Policy (the words are in places.toml): a project named right after a money or area figure in
+its clause ("投资1.1亿美元建设X项目"); else the mention nearest before the figure in its
+sentence; else, in news, the headline's, and in a photo caption the first mention of one of
+the three sentences before (the project it shows); last, the name the article spoke of most
+recently. 全区/我区 stand for the paper's
 district. A bare or generic mention ("该项目", "项目", "该行", "省重大项目") refers back to the
 last named subject of the same sort in the article.
 """
@@ -16,7 +18,6 @@ from functools import cache, lru_cache
 from .context import SENTENCE_ENDS
 from .rules import RuleSet
 
-GENERIC_STEM = re.compile(r"^(?:该|本|此|这个|省|市|区|县|镇|国家级|省级|市级|区级|重大|重点|在建|新建|产业|各类|新开工|签约|一批|这些|相关|其他|主要)*$")
 PROJECT = 0  # the entity rule of projects (first in places.toml)
 MAX_SENTENCES_BACK = 3  # how far back in its paragraph a figure looks for whose it is
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()—]"  # no digits: a figure is never part of a name; 武进—溧阳 is
@@ -59,6 +60,7 @@ def _sort_of(ending: str, rules: RuleSet) -> int:
 def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> list[Mention]:
     """Subject mentions in ``text[lo:hi]`` in text order; names in raw words when given the map."""
     entity, breaks, alias = _patterns(rules)
+    generic = _generic(rules)
     found: list[Mention] = []
     for m in entity.finditer(text, lo, hi):
         long_name = m.group("ending") is not None
@@ -88,7 +90,7 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             continue  # "武进地区", "城市": leave the place word inside to the aliases
         if common:
             stem = ""
-        named = (len(stem) >= 2 and not GENERIC_STEM.match(stem) and not any(w in stem for w in rules.descriptive)
+        named = (len(stem) >= 2 and not generic.fullmatch(stem) and not any(w in stem for w in rules.descriptive)
                  or stem in rules.home_prefix)  # 区总工会: the district's
         bare = not named and not common and ending not in rules.entities[sort].refer and stem == ""
         if named:
@@ -158,6 +160,12 @@ def _home_prefixed(name: str, rules: RuleSet) -> str:
 
 
 @cache
+def _generic(rules: RuleSet) -> re.Pattern:
+    """A stem made only of generic words ("省重大", "区级重点")."""
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(rules.generic, key=len, reverse=True))) + ")*")
+
+
+@cache
 def _references(rules: RuleSet) -> tuple[re.Pattern, dict[str, int]]:
     """One pattern for the reference words ("该项目", "该行"); bare endings are read as names are."""
     sorts = {word: i for i, rule in enumerate(rules.entities) for word in rule.refer if word not in rule.endings}
@@ -222,7 +230,7 @@ class SubjectTracker:
         ("投资1.1亿美元建设高端医疗器械研发生产基地项目"): pass ``clause_end`` for money and area.
         """
         if clause_end is not None:
-            ahead = [m for m in mentions(text, pos, clause_end, self.rules, self.raw_words) if m.name and m.sort == 0]
+            ahead = [m for m in mentions(text, pos, clause_end, self.rules, self.raw_words) if m.name and m.sort == PROJECT]
             if ahead:
                 return ahead[0].name
         found = mentions(text, sentence_start, pos, self.rules, self.raw_words)

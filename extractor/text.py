@@ -116,6 +116,6 @@ def normalize(raw: str) -> NormText:
         paragraphs.append(Paragraph(para_start, len(to_raw)))
         if not last:
             parts.append("\n")
-            to_raw.append(end)  # the newline maps to the first break character
+            to_raw.append(end)  # the newline maps to the character after the line (a break or a space)
         para_start = len(to_raw)
     return NormText(raw, "".join(parts), to_raw, tuple(paragraphs))

@@ -78,9 +78,15 @@ def test_metric_examples(row):
 
 
 @pytest.mark.parametrize("row", rows("stoplist", "stop"))
-def test_stop_examples_yield_no_fact(row):
+def test_stop_examples_yield_no_fact_and_need_their_row(row):
     for example in row["examples"]:
         assert row["reason"] and quantities(example) == [], example
+    tables = _read_tables()
+    data, parsed = tables["stoplist"]
+    without = _build({**tables, "stoplist": (data, {"stop": [r for r in parsed["stop"] if r is not row
+                                                           and r["pattern"] != row["pattern"]]})})
+    assert any(extract_page(example, None, without).facts for example in row["examples"]), \
+        "the row changes nothing: without it its examples still give no fact"
 
 
 @pytest.mark.parametrize("row", rows("periods", "period"))
@@ -187,3 +193,32 @@ def test_short_names_of_home_places_are_read_in_full():
     for example in RAW["places"]["short_names"]["examples"]:
         [fact, *_] = facts(example)
         assert fact.subject in RAW["places"]["short_names"].values(), example
+
+
+def test_date_words_examples_tell_the_date():
+    from extractor.dates import infer_date
+    forward = RAW["dates"]["forward"]["examples"]
+    assert infer_date("2024年,全区新增企业10家。" + forward[0]).day.year == 2024  # the year ahead is not counted
+    assert infer_date("2023年,全区新增企业10家。" + RAW["dates"]["year_end"]["examples"][0]).day.month == 12
+    assert infer_date("2023年,全区新增企业10家。" + RAW["dates"]["new_year"]["examples"][0]).day == __import__(
+        "datetime").date(2024, 1, 1)
+
+
+def test_carry_openers_continue_the_topic():
+    for example in RAW["cues"]["carry_openers"]["examples"]:
+        metrics = [f.metric for f in facts(example) if f.kind == "money"]
+        assert len(metrics) >= 2 and len(set(metrics)) == 1, example
+
+
+def test_generic_names_refer_back():
+    for example in RAW["places"]["generic"]["examples"]:
+        found = mentions(example, 0, len(example), RULES)
+        assert not any(m.name and m.name.startswith("省重大") for m in found), example
+
+
+def test_a_word_listed_twice_is_refused():
+    tables = _read_tables()
+    data, parsed = tables["places"]
+    broken = {**parsed, "non_names": {"words": ["乡村", "乡村"], "examples": ["x"]}}
+    with pytest.raises(RuleError, match="places.toml non_names words: '乡村' appears twice"):
+        _build({**tables, "places": (data, broken)})

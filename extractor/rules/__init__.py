@@ -16,7 +16,7 @@ from importlib import resources
 
 from ..vocab import Direction, Kind, Metric, Qualifier, Status
 
-TABLES = ("units", "numbers", "cues", "metrics", "stoplist", "periods", "places")
+TABLES = ("units", "numbers", "cues", "metrics", "stoplist", "periods", "places", "dates")
 
 
 class RuleError(ValueError):
@@ -103,6 +103,7 @@ class RuleSet:
     change_cues: dict[str, ChangeCue]
     change_not_followed_by: dict[str, str]
     change_to_level: str
+    carry_openers: tuple[str, ...]
     metrics: tuple[MetricRule, ...]
     stops: tuple[StopRule, ...]
     periods: tuple[PeriodRule, ...]
@@ -117,6 +118,7 @@ class RuleSet:
     alias_not_after: tuple[str, ...]
     non_names: tuple[str, ...]
     descriptive: tuple[str, ...]
+    generic: tuple[str, ...]
     name_suffix: str
     home_prefix: dict[str, str]  # 区 -> 武进区
     short_names: dict[str, str]  # 武进高新区 -> 武进国家高新区
@@ -206,7 +208,26 @@ def _word_map(rows: list[dict], table: str, value_key: str, enum, lists=("words"
     return out
 
 
+def _no_duplicates(node, where: str) -> None:
+    """Refuse a word list that names a word twice (a sign two rows disagree), anywhere in a table."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _no_duplicates(value, f"{where} {key}")
+    elif isinstance(node, list):
+        if all(isinstance(v, str) for v in node):
+            seen = set()
+            for value in node:
+                if value in seen:
+                    raise RuleError(f"{where}: {value!r} appears twice")
+                seen.add(value)
+        else:
+            for i, value in enumerate(node):
+                _no_duplicates(value, f"{where} row {i + 1}")
+
+
 def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
+    for name, (_, parsed) in tables.items():
+        _no_duplicates(parsed, f"{name}.toml")
     digest = hashlib.sha256()
     for name in TABLES:
         digest.update(name.encode() + b"\0" + tables[name][0])
@@ -294,6 +315,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         change_cues=change,
         change_not_followed_by={k: v for k, v in cues["change_not_followed_by"].items() if k != "examples"},
         change_to_level=cues["change_to_level"]["particles"],
+        carry_openers=tuple(cues["carry_openers"]["words"]),
         metrics=tuple(metrics),
         stops=tuple(stops),
         periods=tuple(periods),
@@ -308,6 +330,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         alias_not_after=tuple(places["alias_not_after"]["words"]),
         non_names=tuple(places["non_names"]["words"]),
         descriptive=tuple(places["descriptive"]["words"]),
+        generic=tuple(places["generic"]["words"]),
         name_suffix=_compile(places["name_suffix"]["pattern"], "places.toml name_suffix").pattern,
         home_prefix={k: home[v] for k, v in places["home_prefix"].items() if k != "examples"},
         short_names={k: v for k, v in places["short_names"].items() if k != "examples"},
