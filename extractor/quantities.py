@@ -25,6 +25,7 @@ MAX_NUMBER_CHARS = 40  # longer digit runs are codes or noise, never a figure
 _NOUN_AFTER = re.compile(r"(?:[0-9]+[A-Za-z]+)?[\u4e00-\u9fffA-Za-z·()]{1,16}")  # "600个5G基站"
 _NOUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z·()]{1,16}$")
 _STATEMENT_BREAK = re.compile(r"[;。!?\n]")
+_COORDINATED = re.compile(r"(?<![0-9.])(?P<n>\d+(?:\.\d+)?)(?:和|、|及|与)$")
 
 
 @cache
@@ -165,8 +166,30 @@ def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | No
         if quantity.kind is Kind.COUNT and quantity.counted is None:
             quantity = replace(quantity, counted=_shared_counted(found, quantity, text)
                                or rules.unit(match.group("unit")).counted)
+        partner = _coordinated(norm, text, quantity, found, start, rules)
+        if partner is not None:
+            found.append(partner)
         found.append(quantity)
     return found
+
+
+def _coordinated(norm: NormText, text: str, q: Quantity, found: list[Quantity], seg_start: int,
+                 rules: RuleSet) -> Quantity | None:
+    """"高于全国、全省0.7和0.1个百分点": a bare number joined by 和/、/及 to a figure shares its unit."""
+    if q.value_high is not None:
+        return None
+    before = _COORDINATED.search(text, max(seg_start, q.norm_start - 24), q.norm_start)
+    if before is None or any(f.norm_end > before.start() for f in found):
+        return None
+    try:
+        number = parse_number(before.group("n"))
+    except NumberError:
+        return None
+    unit = next(u for u in rules.units if u.kind is q.kind and u.unit == q.unit)
+    if q.kind not in (Kind.PERCENT, Kind.PP) or not before.group("n")[0].isdigit():
+        return None  # only plain decimals of rates are written this way in news
+    return replace(q, value=_to_canonical(number.value, unit), span=norm.span(before.start("n"), before.end("n")),
+                   norm_start=before.start("n"), norm_end=before.end("n"), qualifier=Qualifier.NONE)
 
 
 def _shared_counted(found: list[Quantity], q: Quantity, text: str) -> str | None:
@@ -231,6 +254,8 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
         qualifier = before[1]
     elif after:
         qualifier = after[1]
+    if unit.kind is Kind.COUNT and (low != low.to_integral_value() or (high is not None and high != high.to_integral_value())):
+        return None  # "0.5个工作日": a count is a whole number
     counted = None
     if unit.kind is Kind.COUNT:
         where = _counted(text, match.start(), match.end(), unit, rules)

@@ -148,6 +148,8 @@ def _compared(text: str, at: int, rules: RuleSet) -> bool:
             before = before[:-1]
             continue
         word = next((a for a in rules.aliases if before.endswith(a)), None)
+        if word is None and len(before) >= 2 and before[-2] == "全":
+            word = before[-2:]  # 全国, another 全X of a comparison list
         if word is None:
             return before.endswith(rules.alias_not_after)
         before = before[:-len(word)]

@@ -43,7 +43,7 @@ def test_sentence_facts(case):
         assert case["text"][record["source_start"]:record["source_end"]] == record["surface"]
 
 
-@pytest.mark.parametrize("text", load_cases("negatives.toml")["texts"])
+@pytest.mark.parametrize("text", load_cases("negatives.toml")["texts"] + load_cases("negatives.toml")["durations"])
 def test_not_a_fact(text):
     assert facts_of(text, "2024-06-01") == []
 
