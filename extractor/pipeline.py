@@ -102,10 +102,10 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
             if remembered < ctx.sentence_start:
                 tracker.remember(text, remembered, ctx.sentence_start)
                 remembered = ctx.sentence_start
-            subject = tracker.subject(text, ctx.sentence_start, ctx.paragraph_start, ctx.pos,
-                                      ctx.clause_end if q.kind in (Kind.MONEY, Kind.AREA) else None)
+            subjects = tracker.subjects(text, ctx.sentence_start, ctx.paragraph_start, ctx.pos,
+                                        ctx.clause_end if q.kind in (Kind.MONEY, Kind.AREA) else None)
             meanings = classify_all(q, text, ctx, statement, rules)
-            for meaning in meanings:
+            for meaning, subject in ((m, s) for m in meanings for s in subjects):
                 metric, level = meaning.metric, meaning.measure is Measure.LEVEL
                 balance = _balance_compared_year_on_year(q, text, statement)
                 if balance is not None:  # "存款余额4218.6亿元,同比增长11.7%": read like the balance

@@ -19,6 +19,7 @@ from .context import SENTENCE_ENDS
 from .rules import RuleSet
 
 PROJECT = 0  # the entity rule of projects (first in places.toml)
+_SHARED = re.compile(r"[^,;。]{0,12}?(?:均|都|皆|双双)")  # "A、B均增长8%": the value is each one's
 MAX_SENTENCES_BACK = 3  # how far back in its paragraph a figure looks for whose it is
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()—]"  # no digits: a figure is never part of a name; 武进—溧阳 is
 
@@ -220,6 +221,20 @@ class SubjectTracker:
         named = [m for m in found if m.name]
         if named:
             self.latest = named[-1].name
+
+    def subjects(self, text: str, sentence_start: int, paragraph_start: int, pos: int,
+                 clause_end: int | None = None) -> list[str | None]:
+        """Whose figure it is; several when places listed with 、 share it ("湖塘镇、牛塘镇均增长8%")."""
+        found = [m for m in mentions(text, sentence_start, pos, self.rules, self.raw_words) if m.name]
+        if len(found) >= 2 and _SHARED.match(text, found[-1].end, pos):
+            listed = [found[-1]]
+            for m in reversed(found[:-1]):
+                if text[m.end:listed[0].start] != "、":
+                    break
+                listed.insert(0, m)
+            if len(listed) >= 2:
+                return [m.name for m in listed]
+        return [self.subject(text, sentence_start, paragraph_start, pos, clause_end)]
 
     def subject(self, text: str, sentence_start: int, paragraph_start: int, pos: int,
                 clause_end: int | None = None) -> str | None:
