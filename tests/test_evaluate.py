@@ -74,8 +74,14 @@ def test_development_set_meets_the_targets():
     _check(evaluate(REPO / "tests" / "devset" / "gold", REPO / "tests" / "devset" / "pages"), attributes=0.94)
 
 
+@pytest.mark.parametrize("folder,attributes,subject", [("devset2", 0.92, 0.84), ("devset3", 0.93, 0.85)])
+def test_later_development_sets_keep_their_accuracy(folder, attributes, subject):
+    _check(evaluate(REPO / "tests" / folder / "gold", REPO / "tests" / folder / "pages"),
+           attributes=attributes, subject=subject)
+
+
 def test_held_out_set_does_not_fall_below_its_measured_accuracy():
     """Floors a little under the figures measured when the held-out set was last scored (see
     README): a rule change that loses ground on unseen pages turns this red."""
     score = evaluate(REPO / "tests" / "heldout" / "gold", REPO / "tests" / "heldout" / "pages")
-    _check(score, precision=0.99, recall=0.98, attributes=0.88, subject=0.75)
+    _check(score, precision=0.99, recall=0.98, attributes=0.93, subject=0.82)
