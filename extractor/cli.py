@@ -57,7 +57,7 @@ def cmd_ingest(args) -> int:
     pages, errors = find_pages(args.paths)
     for error in errors:
         _err(str(error))
-    engine = open_database(args.db)
+    engine = open_database(args.db, writer=True)
     changes = Changes()
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "redated": 0, "duplicate": 0}
     total_articles = total_facts = 0
@@ -121,7 +121,7 @@ def _publication(given: date | None, manifest: dict[str, date], path: Path, name
 
 def cmd_reextract(args) -> int:
     rules = load_rules()
-    engine = open_database(args.db, upgrade=not args.dry_run)
+    engine = open_database(args.db, upgrade=not args.dry_run, writer=not args.dry_run)
     try:
         if args.dry_run and not at_head(engine):
             raise DatabaseError(f"{args.db}: the schema is older than this wujin-extractor's; a dry run "

@@ -5,9 +5,17 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from extractor.cli import main
+
+# `HYPOTHESIS_PROFILE=campaign pytest tests/test_properties.py` runs the long fuzz campaign whose
+# figures the README reports; the default profile keeps the suite quick.
+settings.register_profile("campaign", max_examples=25_000, deadline=None, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

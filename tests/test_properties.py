@@ -28,19 +28,19 @@ def check(text: str):
     return extraction
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_text_never_raises(text):
     check(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.lists(PIECES, max_size=80).map("".join))
 def test_number_soup_never_raises_and_offsets_hold(text):
     check(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.sampled_from(SENTENCES), st.integers(min_value=0), st.sampled_from(["\n\n", "\n", " "]))
 def test_a_break_inserted_anywhere_keeps_offsets_true(sentence, at, insert):
     at = at % (len(sentence) + 1)
@@ -53,6 +53,24 @@ def test_deterministic(sentence):
     first = [(f.quantity, f.metric, f.subject, f.period) for f in extract_page(sentence, None).facts]
     again = [(f.quantity, f.metric, f.subject, f.period) for f in extract_page(sentence, None).facts]
     assert first == again and first
+
+
+MUTATIONS = st.sampled_from([
+    lambda s, i: s[:i] + " " + s[i:],                                   # a space
+    lambda s, i: s[:i] + "\n\n" + s[i:],                                # a line break
+    lambda s, i: s[:i] + "," + s[i:],                                   # a separator
+    lambda s, i: s[:i] + s[i:].translate({c: c + 0xFEE0 for c in range(0x30, 0x3A)}),  # full-width digits
+    lambda s, i: s[:i] + s[i:i + 1] * 3 + s[i + 1:],                    # a repeated character
+    lambda s, i: s[:i] + s[i + 1:],                                     # a dropped character
+])
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(MUTATIONS, st.integers(min_value=0)), max_size=6), st.sampled_from(SENTENCES))
+def test_mutated_sentences_never_raise_and_offsets_hold(mutations, sentence):
+    for mutate, at in mutations:
+        sentence = mutate(sentence, at % (len(sentence) + 1))
+    check(sentence)
 
 
 def test_a_line_break_inside_a_number_gives_the_same_value():

@@ -54,8 +54,14 @@ def _check_file(target: str) -> None:
             raise DatabaseError(f"{target}: not a SQLite database")
 
 
-def make_engine(target: str | os.PathLike) -> Engine:
-    """An engine with foreign keys enforced on SQLite."""
+def make_engine(target: str | os.PathLike, writer: bool = False) -> Engine:
+    """An engine with foreign keys enforced on SQLite.
+
+    A ``writer`` engine uses WAL (readers go on reading the last committed state while it
+    writes) and starts every transaction with BEGIN IMMEDIATE, taking the write lock before it
+    reads what it will change, so a second writer waits (up to the busy timeout) instead of
+    racing it.
+    """
     url = database_url(target)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         _check_file(url[len("sqlite:///"):])
@@ -65,13 +71,22 @@ def make_engine(target: str | os.PathLike) -> Engine:
         def _sqlite_pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            if writer:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                dbapi_connection.isolation_level = None  # transactions begin below, not in the driver
             cursor.close()
+
+        if writer:
+            @event.listens_for(engine, "begin")
+            def _begin_immediate(connection):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
     return engine
 
 
-def open_database(target: str | os.PathLike, upgrade: bool = True) -> Engine:
-    """The database at ``target``, migrated to head first (unless ``upgrade`` is off).
+def open_database(target: str | os.PathLike, upgrade: bool = True, writer: bool = False) -> Engine:
+    """The database at ``target``, migrated to head first (unless ``upgrade`` is off); a
+    ``writer`` engine for ingest and re-extract (see make_engine).
 
     Refuses a file that is not SQLite, a database of some other program, and a database
     written by a newer wujin than this one. The caller disposes of the engine.
@@ -81,10 +96,9 @@ def open_database(target: str | os.PathLike, upgrade: bool = True) -> Engine:
         _check_revision(engine, target)
         if upgrade:
             _upgrade(engine, target)
-    except BaseException:
+    finally:
         engine.dispose()
-        raise
-    return engine
+    return make_engine(target, writer=writer)
 
 
 def _check_revision(engine: Engine, target) -> None:
