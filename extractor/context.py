@@ -45,7 +45,7 @@ def _forward(text: str, pos: int, ceiling: int, stops: str) -> int:
     return min(found) if found else ceiling
 
 
-def locate(text: str, pos: int, end: int, seg_start: int, seg_end: int) -> Context:
+def locate(text: str, pos: int, end: int, seg_start: int, seg_end: int, first_figure: int = -1) -> Context:
     """The context of the figure at ``text[pos:end]`` inside the segment ``seg_start..seg_end``.
 
     >>> c = locate("全年收入5亿元。今年产值达3亿元,增长5%。", 19, 21, 0, 22)
@@ -63,6 +63,7 @@ def locate(text: str, pos: int, end: int, seg_start: int, seg_end: int) -> Conte
         end=end,
         sentence_end=min(_forward(text, end, ahead, SENTENCE_ENDS) + 1, ahead),
         clause_end=_forward(text, end, ahead, CLAUSE_ENDS),
+        first_figure=first_figure,
     )
 
 

@@ -73,11 +73,16 @@ def plain(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
+@cache
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _split_multiplier(text: str, mults: dict[str, int]) -> tuple[str, int]:
     """Split trailing multipliers off a number: "3764亿" -> ("3764", 10**8)."""
     factor = 1
     while True:
-        for surface in sorted(mults, key=len, reverse=True):
+        for surface in _longest_first(tuple(mults)):
             if text.endswith(surface) and len(text) > len(surface):
                 factor *= mults[surface]
                 text = text[: -len(surface)]

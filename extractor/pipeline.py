@@ -10,7 +10,7 @@ pages -> (text.normalize) repaired text -> (articles.split_articles) articles
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from . import periods
@@ -93,10 +93,10 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
             if segment is None:
                 paragraph = text.rfind("\n", 0, seg_start) + 1
                 segment = periods.SegmentPeriods(text, paragraph, seg_end, published, rules)
-            ctx = locate(text, q.norm_start, q.norm_end, seg_start, seg_end)
-            if ctx.sentence_start != sentence_at:
+            ctx = locate(text, q.norm_start, q.norm_end, seg_start, seg_end, first_figure)
+            if ctx.sentence_start != sentence_at:  # the first figure of its sentence
                 sentence_at, first_figure = ctx.sentence_start, q.norm_start
-            ctx = replace(ctx, first_figure=first_figure)
+                ctx = locate(text, q.norm_start, q.norm_end, seg_start, seg_end, first_figure)
             if ctx.statement_start != statement_at:
                 statement, statement_at = [], ctx.statement_start
             if remembered < ctx.sentence_start:

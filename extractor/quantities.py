@@ -64,13 +64,19 @@ def _is_chinese(text: str) -> bool:
 
 
 @cache
-def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+def _longest_first(rules: RuleSet, which: str) -> tuple[str, ...]:
+    """A word list of the rules, longest first, sorted once."""
+    words = {
+        "before": rules.qualifiers_before,
+        "after": rules.qualifiers_after,
+        "trailing": set(rules.counted_lead_verbs) | set(rules.qualifiers_before) | set(rules.change_cues),
+    }[which]
     return tuple(sorted(words, key=len, reverse=True))
 
 
 def _cue_before(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | None:
     cues = rules.qualifiers_before
-    for word in _longest_first(tuple(cues)):
+    for word in _longest_first(rules, "before"):
         at = pos - len(word)
         if at >= 0 and text.startswith(word, at):
             if at > 0 and text[at - 1] in rules.qualifier_not_after.get(word, ""):
@@ -79,8 +85,9 @@ def _cue_before(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | 
     return None
 
 
-def _cue_after(text: str, pos: int, cues: dict[str, Qualifier]) -> tuple[str, Qualifier] | None:
-    for word in _longest_first(tuple(cues)):
+def _cue_after(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | None:
+    cues = rules.qualifiers_after
+    for word in _longest_first(rules, "after"):
         if text.startswith(word, pos):
             return word, cues[word]
     return None
@@ -111,8 +118,7 @@ def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) ->
     left = _NOUN_BEFORE.search(text, max(0, start - 16), start)
     if left:
         lo, hi = left.span()
-        trailing = _longest_first(tuple(set(rules.counted_lead_verbs) | set(rules.qualifiers_before)
-                                        | set(rules.change_cues)))
+        trailing = _longest_first(rules, "trailing")
         stripped = True
         while stripped and hi > lo:  # "省重大项目入库12个", "参保人数近6万人": drop the verb or cue
             stripped = False
@@ -220,7 +226,7 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
     if first_u1 and rules.unit(first_u1).kind is not unit.kind:
         return None
     before = _cue_before(text, match.start(), rules)
-    after = _cue_after(text, match.end(), rules.qualifiers_after)
+    after = _cue_after(text, match.end(), rules)
     if set(n1) <= BARE_MULTIPLIERS and before is None and after is None and not unit.prefix:
         return None  # "打造百个…" is rhetoric; "超百亿元" and "亿元以上项目" are figures
     try:
