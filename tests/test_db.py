@@ -11,6 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
@@ -161,3 +162,22 @@ def test_migrations_run_with_foreign_keys_off_so_table_rebuilds_keep_rows(tmp_pa
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on for the work
     engine.dispose()
     assert seen == [0]
+
+
+def test_a_migration_is_one_transaction(tmp_path, monkeypatch):
+    """The sqlite3 driver runs DDL outside transactions unless told otherwise; a migration that
+    fails half-way must leave no table behind (a killed one left tables without a revision)."""
+    import extractor.db.engine as engine_module
+
+    real_upgrade = engine_module.command.upgrade
+
+    def fail_after(config, revision):
+        real_upgrade(config, "0001")
+        raise RuntimeError("killed half-way")
+
+    monkeypatch.setattr(engine_module.command, "upgrade", fail_after)
+    path = tmp_path / "half.db"
+    with pytest.raises(RuntimeError):
+        open_database(path).dispose()
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0

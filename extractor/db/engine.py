@@ -54,13 +54,16 @@ def _check_file(target: str) -> None:
             raise DatabaseError(f"{target}: not a SQLite database")
 
 
-def make_engine(target: str | os.PathLike, writer: bool = False) -> Engine:
-    """An engine with foreign keys enforced on SQLite.
+def make_engine(target: str | os.PathLike, mode: str = "read") -> Engine:
+    """An engine with foreign keys enforced on SQLite, for ``mode``:
 
-    A ``writer`` engine uses WAL (readers go on reading the last committed state while it
-    writes) and starts every transaction with BEGIN IMMEDIATE, taking the write lock before it
-    reads what it will change, so a second writer waits (up to the busy timeout) instead of
-    racing it.
+    - "read": plain connections;
+    - "write" (ingest, re-extract): WAL, so readers go on reading the last committed state while
+      it writes, and every transaction starts with BEGIN IMMEDIATE, taking the write lock before
+      it reads what it will change, so a second writer waits (up to the busy timeout);
+    - "migrate": foreign keys off (a batch table rebuild would otherwise cascade-delete the rows
+      pointing at the table) and a real transaction around the DDL, which the sqlite3 driver
+      would otherwise run outside any transaction, so a migration is all or nothing.
     """
     url = database_url(target)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
@@ -70,16 +73,17 @@ def make_engine(target: str | os.PathLike, writer: bool = False) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA foreign_keys=" + ("OFF" if mode == "migrate" else "ON"))
             cursor.execute("PRAGMA busy_timeout=30000")
-            if writer:
+            if mode == "write":
                 cursor.execute("PRAGMA journal_mode=WAL")
+            if mode in ("write", "migrate"):
                 dbapi_connection.isolation_level = None  # transactions begin below, not in the driver
             cursor.close()
 
-        if writer:
+        if mode in ("write", "migrate"):
             @event.listens_for(engine, "begin")
-            def _begin_immediate(connection):
+            def _begin(connection):
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
     return engine
 
@@ -94,11 +98,12 @@ def open_database(target: str | os.PathLike, upgrade: bool = True, writer: bool 
     engine = make_engine(target)
     try:
         _check_revision(engine, target)
-        if upgrade:
-            _upgrade(engine, target)
+        behind = upgrade and not at_head(engine)
     finally:
         engine.dispose()
-    return make_engine(target, writer=writer)
+    if behind:
+        _upgrade(target)
+    return make_engine(target, "write" if writer else "read")
 
 
 def _check_revision(engine: Engine, target) -> None:
@@ -125,25 +130,17 @@ def at_head(engine: Engine) -> bool:
         return tuple(MigrationContext.configure(connection).get_current_heads()) == (head_revision(),)
 
 
-def _upgrade(engine: Engine, target) -> None:
-    """Migrate to head in one transaction. On SQLite foreign keys are off meanwhile: a batch
-    table rebuild would otherwise cascade-delete every row that points at the table."""
-    if at_head(engine):
-        return
+def _upgrade(target) -> None:
+    """Migrate to head in one transaction, foreign keys off meanwhile and checked at the end."""
+    engine = make_engine(target, "migrate")
     config = alembic_config()
-    sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.connect() as connection:
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside any transaction
-                connection.commit()
-            with connection.begin():
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
-                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
-                    raise DatabaseError(f"{target}: upgrade would break references between rows; nothing changed")
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                connection.commit()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            if engine.dialect.name == "sqlite" and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise DatabaseError(f"{target}: upgrade would break references between rows; nothing changed")
     except OperationalError as exc:
         raise DatabaseError(f"{target}: cannot upgrade the database: {exc.orig}") from None
+    finally:
+        engine.dispose()
