@@ -7,6 +7,8 @@ enumeration comma 、 never ends anything: "新增上市企业2家、省智能�
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 # Look-back and look-ahead are bounded, so a page of one giant sentence costs linear time: no
@@ -17,6 +19,8 @@ PARAGRAPH_WINDOW = 2000
 SENTENCE_ENDS = "。!?\n"
 STATEMENT_ENDS = SENTENCE_ENDS + ";"
 CLAUSE_ENDS = STATEMENT_ENDS + ",:"
+_SENTENCE, _STATEMENT, _CLAUSE = (re.compile("[" + re.escape(s) + "]") for s in (SENTENCE_ENDS, STATEMENT_ENDS, CLAUSE_ENDS))
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +38,47 @@ class Context:
     first_figure: int = -1  # where the sentence's first figure starts (set by the pipeline)
 
 
-def _back(text: str, pos: int, floor: int, stops: str) -> int:
-    """Just after the last stop character in ``text[floor:pos]`` (``floor`` if none)."""
-    return max(floor, max(text.rfind(c, floor, pos) for c in stops) + 1)
+class Boundaries:
+    """Where the sentences, statements, clauses and paragraphs of one segment end, found once,
+    so that locating each figure is a lookup (bisect) rather than a rescan."""
 
+    def __init__(self, text: str, seg_start: int, seg_end: int):
+        self.seg_start, self.seg_end = seg_start, seg_end
+        lo = max(0, seg_start - PARAGRAPH_WINDOW)
+        self.sentence = [m.start() for m in _SENTENCE.finditer(text, seg_start, seg_end)]
+        self.statement = [m.start() for m in _STATEMENT.finditer(text, seg_start, seg_end)]
+        self.clause = [m.start() for m in _CLAUSE.finditer(text, seg_start, seg_end)]
+        self.newline = [m.start() for m in _NEWLINE.finditer(text, lo, seg_end)]
 
-def _forward(text: str, pos: int, ceiling: int, stops: str) -> int:
-    """The first stop character in ``text[pos:ceiling]`` (``ceiling`` if none)."""
-    found = [i for i in (text.find(c, pos, ceiling) for c in stops) if i >= 0]
-    return min(found) if found else ceiling
+    @staticmethod
+    def _back(marks: list[int], pos: int, floor: int) -> int:
+        """Just after the last mark before ``pos`` (``floor`` if none at or after it)."""
+        i = bisect_left(marks, pos) - 1
+        return marks[i] + 1 if i >= 0 and marks[i] >= floor else floor
+
+    @staticmethod
+    def _forward(marks: list[int], pos: int, ceiling: int) -> int:
+        """The first mark at or after ``pos`` (``ceiling`` if none before it)."""
+        i = bisect_left(marks, pos)
+        return marks[i] if i < len(marks) and marks[i] < ceiling else ceiling
+
+    def sentence_start(self, pos: int) -> int:
+        return self._back(self.sentence, pos, max(self.seg_start, pos - SENTENCE_WINDOW))
+
+    def locate(self, pos: int, end: int, first_figure: int = -1) -> Context:
+        near = max(self.seg_start, pos - SENTENCE_WINDOW)
+        ahead = min(self.seg_end, end + SENTENCE_WINDOW)
+        return Context(
+            paragraph_start=self._back(self.newline, pos, max(0, pos - PARAGRAPH_WINDOW)),
+            sentence_start=self._back(self.sentence, pos, near),
+            statement_start=self._back(self.statement, pos, near),
+            clause_start=self._back(self.clause, pos, near),
+            pos=pos,
+            end=end,
+            sentence_end=min(self._forward(self.sentence, end, ahead) + 1, ahead),
+            clause_end=self._forward(self.clause, end, ahead),
+            first_figure=first_figure,
+        )
 
 
 def locate(text: str, pos: int, end: int, seg_start: int, seg_end: int, first_figure: int = -1) -> Context:
@@ -52,19 +88,7 @@ def locate(text: str, pos: int, end: int, seg_start: int, seg_end: int, first_fi
     >>> c.sentence_start, c.clause_start
     (8, 17)
     """
-    near = max(seg_start, pos - SENTENCE_WINDOW)
-    ahead = min(seg_end, end + SENTENCE_WINDOW)
-    return Context(
-        paragraph_start=_back(text, pos, max(0, pos - PARAGRAPH_WINDOW), "\n"),
-        sentence_start=_back(text, pos, near, SENTENCE_ENDS),
-        statement_start=_back(text, pos, near, STATEMENT_ENDS),
-        clause_start=_back(text, pos, near, CLAUSE_ENDS),
-        pos=pos,
-        end=end,
-        sentence_end=min(_forward(text, end, ahead, SENTENCE_ENDS) + 1, ahead),
-        clause_end=_forward(text, end, ahead, CLAUSE_ENDS),
-        first_figure=first_figure,
-    )
+    return Boundaries(text, seg_start, seg_end).locate(pos, end, first_figure)
 
 
 def nearest_word(text: str, lo: int, hi: int, words) -> tuple[int, str] | None:

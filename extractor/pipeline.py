@@ -16,7 +16,7 @@ from datetime import date
 from . import periods
 from .articles import split_articles
 from .classify import Meaning, classify_all, is_threshold, settle_thresholds, status_for
-from .context import locate
+from .context import Boundaries
 from .facts import Article, Fact, Quantity
 from .quantities import extract_quantities
 from .rules import RuleSet, load_rules
@@ -88,22 +88,22 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
     sentence_at, first_figure = -1, -1
     remembered = min((s for s, _ in article.segments), default=0)
     for seg_start, seg_end in article.segments:
-        segment = None  # the segment's period phrases, read once when it has a figure
+        segment = bounds = None  # the segment's period phrases and boundaries, read once if it has a figure
         for q in extract_quantities(norm, seg_start, seg_end, rules):
             if segment is None:
                 paragraph = text.rfind("\n", 0, seg_start) + 1
                 segment = periods.SegmentPeriods(text, paragraph, seg_end, published, rules)
-            ctx = locate(text, q.norm_start, q.norm_end, seg_start, seg_end, first_figure)
-            if ctx.sentence_start != sentence_at:  # the first figure of its sentence
-                sentence_at, first_figure = ctx.sentence_start, q.norm_start
-                ctx = locate(text, q.norm_start, q.norm_end, seg_start, seg_end, first_figure)
+                bounds = Boundaries(text, seg_start, seg_end)
+            sentence_start = bounds.sentence_start(q.norm_start)
+            if sentence_start != sentence_at:  # the first figure of its sentence
+                sentence_at, first_figure = sentence_start, q.norm_start
+            ctx = bounds.locate(q.norm_start, q.norm_end, first_figure)
             if ctx.statement_start != statement_at:
                 statement, statement_at = [], ctx.statement_start
             if remembered < ctx.sentence_start:
                 tracker.remember(text, remembered, ctx.sentence_start)
                 remembered = ctx.sentence_start
-            subjects = tracker.subjects(text, ctx.sentence_start, ctx.paragraph_start, ctx.pos,
-                                        ctx.clause_end if q.kind in (Kind.MONEY, Kind.AREA) else None)
+            subjects = tracker.subjects(text, ctx, ctx.clause_end if q.kind in (Kind.MONEY, Kind.AREA) else None)
             meanings = classify_all(q, text, ctx, statement, rules)
             for meaning, subject in ((m, s) for m in meanings for s in subjects):
                 metric, level = meaning.metric, meaning.measure is Measure.LEVEL

@@ -222,10 +222,12 @@ class SubjectTracker:
         if named:
             self.latest = named[-1].name
 
-    def subjects(self, text: str, sentence_start: int, paragraph_start: int, pos: int,
-                 clause_end: int | None = None) -> list[str | None]:
-        """Whose figure it is; several when places listed with 、 share it ("湖塘镇、牛塘镇均增长8%")."""
-        found = [m for m in mentions(text, sentence_start, pos, self.rules, self.raw_words) if m.name]
+    def subjects(self, text: str, ctx, clause_end: int | None = None) -> list[str | None]:
+        """Whose figure it is (``ctx``: its Context); several when places listed with 、 share it
+        ("湖塘镇、牛塘镇均增长8%")."""
+        sentence_start, paragraph_start, pos = ctx.sentence_start, ctx.paragraph_start, ctx.pos
+        before = self._before(text, sentence_start, ctx.sentence_end, pos)
+        found = [m for m in before if m.name]
         if len(found) >= 2 and _SHARED.match(text, found[-1].end, pos):
             listed = [found[-1]]
             for m in reversed(found[:-1]):
@@ -234,10 +236,14 @@ class SubjectTracker:
                 listed.insert(0, m)
             if len(listed) >= 2:
                 return [m.name for m in listed]
-        return [self.subject(text, sentence_start, paragraph_start, pos, clause_end)]
+        return [self.subject(text, sentence_start, paragraph_start, pos, clause_end, before)]
+
+    def _before(self, text: str, sentence_start: int, sentence_end: int, pos: int) -> list[Mention]:
+        """The mentions of the sentence that end before ``pos`` (the sentence is read once)."""
+        return [m for m in mentions(text, sentence_start, sentence_end, self.rules, self.raw_words) if m.end <= pos]
 
     def subject(self, text: str, sentence_start: int, paragraph_start: int, pos: int,
-                clause_end: int | None = None) -> str | None:
+                clause_end: int | None = None, before: list[Mention] | None = None) -> str | None:
         """Whose figure the one at ``pos`` is.
 
         The mention nearest before it in its sentence; else, in a photo caption, the first
@@ -250,7 +256,7 @@ class SubjectTracker:
             ahead = [m for m in mentions(text, pos, clause_end, self.rules, self.raw_words) if m.name and m.sort == PROJECT]
             if ahead:
                 return ahead[0].name
-        found = mentions(text, sentence_start, pos, self.rules, self.raw_words)
+        found = before if before is not None else mentions(text, sentence_start, pos, self.rules, self.raw_words)
         nearest = self._pick(found, text)
         if nearest:
             return nearest
