@@ -6,7 +6,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 from .killcheck import campaign, integrity, write_pages
 
@@ -21,7 +20,8 @@ def test_ctrl_c_stops_with_a_message_and_a_whole_database(tmp_path):
     db = tmp_path / "t.db"
     process = subprocess.Popen([sys.executable, "-m", "extractor", "ingest", str(tmp_path / "pages"), "--db", str(db)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+    first_line = process.stdout.readline()  # it is at work: the first page is stored
+    assert first_line.startswith("p0000.txt: new")
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     if process.returncode == 0:
