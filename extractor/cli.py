@@ -94,7 +94,7 @@ def cmd_ingest(args) -> int:
                 continue
             total_articles += n_articles
             total_facts += n_facts
-            print(f"{name}: {status}, {n_articles} articles, {n_facts} facts")
+            print(f"{name}: {status}, {n_articles} articles, {n_facts} facts", flush=True)
     finally:
         if "run_id" in locals():
             with Session(engine) as session, session.begin():
