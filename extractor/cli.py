@@ -19,7 +19,7 @@ from .dates import DateError, date_from_filename, infer_date, parse_date, read_m
 from .db.engine import at_head, head_revision, open_database
 from .db.models import ExtractionRun
 from .db.schema import dump_schema
-from .db.store import Changes, finish_run, reextract_all, save_page, start_run
+from .db.store import Changes, finish_run, page_counts, reextract_all, save_page, start_run
 from .errors import BadInput, DatabaseError, WujinError
 from .evaluate import evaluate, report
 from .export import fact_records, record_of_fact, write_records
@@ -78,8 +78,7 @@ def cmd_ingest(args) -> int:
                     run = session.get(ExtractionRun, run_id)
                     status, page = save_page(session, page_file, published, run, rules, changes)
                     stored_as = page.name
-                    n_articles = len(page.articles)
-                    n_facts = sum(len(a.facts) for a in page.articles)
+                    n_articles, n_facts = page_counts(session, page)
             except WujinError as exc:
                 errors.append(exc)
                 _err(str(exc))

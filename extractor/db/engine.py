@@ -77,6 +77,8 @@ def make_engine(target: str | os.PathLike, mode: str = "read") -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             if mode == "write":
                 cursor.execute("PRAGMA journal_mode=WAL")
+                # with WAL this never corrupts: a power cut can lose the last commits, not break one
+                cursor.execute("PRAGMA synchronous=NORMAL")
             if mode in ("write", "migrate"):
                 dbapi_connection.isolation_level = None  # transactions begin below, not in the driver
             cursor.close()

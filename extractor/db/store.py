@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from .. import __version__
@@ -157,6 +157,9 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run: ExtractionRun, 
     extraction = extract_page(page.text, page.published_on, rules, Precision(page.date_precision or "day"))
 
     stored = {a.seq: a for a in session.scalars(select(Article).where(Article.page_id == page.id))}
+    if not stored:
+        _insert_new(session, page, extraction, run, changes)
+        return
     by_seq: dict[int, Article] = {}
     for value in extraction.articles:
         columns = article_columns(value)
@@ -200,6 +203,30 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run: ExtractionRun, 
             session.delete(row)
             changes.articles_changed += 1
     session.flush()
+
+
+def _insert_new(session: Session, page: Page, extraction, run: ExtractionRun, changes: Changes) -> None:
+    """A page with nothing stored yet: its articles and facts go in as bulk inserts."""
+    if not extraction.articles:
+        return
+    rows = [{"page_id": page.id, **article_columns(a)} for a in extraction.articles]
+    ids = {seq: id_ for id_, seq in session.execute(insert(Article).returning(Article.id, Article.seq), rows)}
+    facts = []
+    for fact in extraction.facts:
+        columns = fact_columns(fact)
+        columns["article_id"] = ids[fact.article_seq]
+        columns["run_id"] = run.id
+        facts.append(columns)
+        changes.added[columns["metric"]] += 1
+    if facts:
+        session.execute(insert(FactRow), facts)
+
+
+def page_counts(session: Session, page: Page) -> tuple[int, int]:
+    """How many articles and facts the page holds."""
+    articles = session.scalar(select(func.count()).select_from(Article).where(Article.page_id == page.id))
+    facts = session.scalar(select(func.count()).select_from(FactRow).join(Article).where(Article.page_id == page.id))
+    return articles or 0, facts or 0
 
 
 def reextract_all(session: Session, rules: RuleSet) -> tuple[ExtractionRun, Changes]:
