@@ -65,7 +65,11 @@ def _runner(what: str, folder: Path, db: Path):
     files = sorted(folder.glob("*.txt"))
     if what == "extract":
         from extractor.pipeline import extract_page
-        return lambda: [extract_page(f.read_text(encoding="utf-8"), None) for f in files]
+
+        def run():
+            for f in files:
+                extract_page(f.read_text(encoding="utf-8"), None)  # results are not kept, as in use
+        return run
     if what in ("ingest", "re-extract"):
         import contextlib
         import io
@@ -79,7 +83,11 @@ def _runner(what: str, folder: Path, db: Path):
         return run
     if what == "jionlp":
         import jionlp as jio
-        return lambda: [jio.ner.extract_money(f.read_text(encoding="utf-8")) for f in files]
+
+        def run():
+            for f in files:
+                jio.ner.extract_money(f.read_text(encoding="utf-8"))
+        return run
     if what == "recognizers":
         from recognizers_number import recognize_number, recognize_percentage
         from recognizers_number_with_unit import recognize_currency, recognize_dimension

@@ -231,9 +231,13 @@ def page_counts(session: Session, page: Page) -> tuple[int, int]:
 
 def reextract_all(session: Session, rules: RuleSet) -> tuple[ExtractionRun, Changes]:
     """Re-run the rules over every current page, in the caller's one transaction."""
-    run = start_run(session, "re-extract", rules)
+    run_id = start_run(session, "re-extract", rules).id
     changes = Changes()
-    for page in session.scalars(select(Page).where(Page.is_current).order_by(Page.id)):
-        sync_page(session, page, rules, run, changes)
+    page_ids = session.scalars(select(Page.id).where(Page.is_current).order_by(Page.id)).all()
+    for page_id in page_ids:  # one page in memory at a time, whatever the size of the archive
+        sync_page(session, session.get(Page, page_id), rules, session.get(ExtractionRun, run_id), changes)
+        session.flush()
+        session.expunge_all()
+    run = session.get(ExtractionRun, run_id)
     finish_run(run, changes)
     return run, changes
