@@ -19,14 +19,13 @@ import re
 from dataclasses import dataclass
 
 from .facts import Article
-from .text import BODY_MIN_CHARS, BYLINE_START, PHOTO_CREDIT, NormText
+from .text import BODY_MIN_CHARS, BYLINE_START, CLAUSE_PUNCT, PHOTO_CREDIT, NormText
 from .vocab import ArticleKind
 
 MAX_HEADLINE_LINES = 4
 _BYLINE_PARENS = re.compile(r"^本报讯\s*[(]([^()]{1,60})[)]\s*")
 _BYLINE_LINE = re.compile(r"^[□■]?\s*((?:本报)?记者.{0,40})$")
 _ROLE_WORDS = re.compile(r"(?:本报)?(?:记者|通讯员|见习记者|实习生)")
-_CLAUSE_PUNCT = re.compile(r"[,;。!?]")
 
 
 @dataclass(slots=True)
@@ -44,9 +43,9 @@ def _role(text: str, next_text: str | None) -> str:
         return "credit" if len(text) <= 20 else "caption"
     if PHOTO_CREDIT.search(text):
         return "caption"
-    if next_text is not None and PHOTO_CREDIT.fullmatch(next_text) and _CLAUSE_PUNCT.search(text):
+    if next_text is not None and PHOTO_CREDIT.fullmatch(next_text) and CLAUSE_PUNCT.search(text):
         return "caption"
-    if len(text) < BODY_MIN_CHARS and not _CLAUSE_PUNCT.search(text):
+    if len(text) < BODY_MIN_CHARS and not CLAUSE_PUNCT.search(text):
         return "heading"
     return "body"
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 from functools import cache
 
-from .context import Context, nearest_word
+from .context import STATEMENT_BREAK, Context, nearest_word
 from .facts import Quantity
 from .rules import RuleSet
 from .vocab import DEFAULT_METRIC, Direction, Kind, Measure, Metric, Qualifier, Status
@@ -234,7 +234,7 @@ def settle_thresholds(facts: list, text: str, rules: RuleSet) -> list:
         q = fact.quantity
         if is_threshold(q, text, rules):
             count = next((f for f in facts[i + 1:] if f.kind is Kind.COUNT
-                          and not re.search(r"[;。!?\n]", text[q.norm_end:f.quantity.norm_start])), None)
+                          and not STATEMENT_BREAK.search(text, q.norm_end, f.quantity.norm_start)), None)
             fact = dc_replace(fact, measure=Measure.LEVEL, direction=None)
             if count is not None:
                 fact = dc_replace(fact, subject=count.subject, period=count.period, status=count.status)

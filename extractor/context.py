@@ -21,6 +21,7 @@ STATEMENT_ENDS = SENTENCE_ENDS + ";"
 CLAUSE_ENDS = STATEMENT_ENDS + ",:"
 _SENTENCE, _STATEMENT, _CLAUSE = (re.compile("[" + re.escape(s) + "]") for s in (SENTENCE_ENDS, STATEMENT_ENDS, CLAUSE_ENDS))
 _NEWLINE = re.compile("\n")
+STATEMENT_BREAK = _STATEMENT  # a statement ends between two positions when this finds something
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from typing import IO, Iterable
 from sqlalchemy import Engine, text
 
 from . import __version__
-from .facts import Article, Fact
+from .facts import Article, Fact, fact_columns
 from .numbers import plain
 
 # The export contract's fields, in order. Other programs depend on them: add, never rename.
@@ -49,18 +49,10 @@ def fact_records(engine: Engine, where: str = "", params: dict | None = None,
 def record_of_fact(fact: Fact, article: Article, source: str | None, sha256: str | None,
                    published: date | None, date_source: str | None) -> dict:
     """The export record of an in-memory fact (``wujin parse``)."""
-    q = fact.quantity
     values = {
         "source": source, "source_sha256": sha256, "article_seq": article.seq, "article_title": article.title,
-        "published_on": published, "date_source": date_source, "kind": q.kind.value,
-        "metric": fact.metric.value, "metric_phrase": fact.metric_phrase, "subject": fact.subject,
-        "measure": fact.measure.value, "direction": fact.direction.value if fact.direction else None,
-        "qualifier": q.qualifier.value, "status": fact.status.value, "value": q.value,
-        "value_high": q.value_high, "unit": q.unit, "counted": q.counted, "surface": q.span.text,
-        "source_start": q.span.start, "source_end": q.span.end, "sentence": fact.sentence,
-        "period_start": fact.period.start if fact.period else None,
-        "period_end": fact.period.end if fact.period else None,
-        "period_phrase": fact.period.phrase if fact.period else None, "extractor_version": __version__,
+        "published_on": published, "date_source": date_source, "extractor_version": __version__,
+        **fact_columns(fact),
     }
     return {k: _plain(values[k]) for k in EXPORT_FIELDS}
 

@@ -100,3 +100,32 @@ class Fact:
     @property
     def kind(self) -> Kind:
         return self.quantity.kind
+
+
+def fact_columns(fact: Fact) -> dict:
+    """The field values of a fact, as the database stores them and the export writes them
+    (without its article, page and run)."""
+    q = fact.quantity
+    return {
+        "kind": q.kind.value,
+        "value": q.value,
+        "value_real": float(q.value),
+        "value_high": q.value_high,
+        "value_high_real": float(q.value_high) if q.value_high is not None else None,
+        "unit": q.unit,
+        "metric": fact.metric.value,
+        "metric_phrase": fact.metric_phrase,
+        "subject": fact.subject,
+        "measure": fact.measure.value,
+        "direction": fact.direction.value if fact.direction else None,
+        "qualifier": q.qualifier.value,
+        "status": fact.status.value,
+        "counted": q.counted,
+        "period_start": fact.period.start if fact.period else None,
+        "period_end": fact.period.end if fact.period else None,
+        "period_phrase": fact.period.phrase if fact.period else None,
+        "surface": q.span.text,
+        "source_start": q.span.start,
+        "source_end": q.span.end,
+        "sentence": fact.sentence,
+    }

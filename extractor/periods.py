@@ -80,23 +80,10 @@ def _baseline(text: str, start: int, end: int, rules: RuleSet) -> bool:
     return (start > 0 and text[start - 1] in rules.not_period_before) or text.startswith(rules.not_period_after, end)
 
 
-def context_year(text: str, lo: int, hi: int, published: date | None = None,
-                 rules: RuleSet | None = None) -> int | None:
+def context_year(text: str, lo: int, hi: int, published: date | None, rules: RuleSet) -> int | None:
     """The year named last in ``text[lo:hi]``: "2023年", or 今年/去年/明年 against ``published``
-    (comparison baselines such as 比去年 do not count)."""
-    last: tuple[int, int] | None = None
-    for m in _YEAR.finditer(text, lo, hi):
-        if m.start() > 0 and text[m.start() - 1] in DEADLINE:
-            continue  # "到2025年实现…": a deadline, not the year spoken of
-        last = (m.start(), int(m.group(1)))
-    if published is not None:
-        for word, offset in _RELATIVE_YEARS.items():
-            at = text.rfind(word, lo, hi)
-            while at >= 0 and rules is not None and _baseline(text, at, at + len(word), rules):
-                at = text.rfind(word, lo, at)
-            if at >= 0 and (last is None or at > last[0]):
-                last = (at, published.year + offset)
-    return last[1] if last else None
+    (comparison baselines such as 比去年 and deadlines such as 到2025年 do not count)."""
+    return SegmentPeriods(text, lo, hi, published, rules).year(lo, hi)
 
 
 def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metric: Metric | None,

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from dataclasses import replace
 from functools import cache
 
+from .context import STATEMENT_BREAK
 from .facts import Quantity
 from .numbers import Number, NumberError, grammar, parse_number, plain
 from .rules import RuleSet, UnitRule, load_rules
@@ -24,7 +25,6 @@ BARE_MULTIPLIERS = set("百千万亿佰仟拾")  # "百亿" alone is rhetoric un
 MAX_NUMBER_CHARS = 40  # longer digit runs are codes or noise, never a figure
 _NOUN_AFTER = re.compile(r"(?:[0-9]+[A-Za-z]+)?[\u4e00-\u9fffA-Za-z·()]{1,16}")  # "600个5G基站"
 _NOUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z·()]{1,16}$")
-_STATEMENT_BREAK = re.compile(r"[;。!?\n]")
 _COORDINATED = re.compile(r"(?<![0-9.])(?P<n>\d+(?:\.\d+)?)(?:和|、|及|与)$")
 
 
@@ -203,7 +203,7 @@ def _shared_counted(found: list[Quantity], q: Quantity, text: str) -> str | None
     ("接待上访群众102批次、317人"; "10亿元以上重大项目10个,其中30亿元以上2个")."""
     for prev in reversed(found):
         if prev.kind is Kind.COUNT:
-            if not _STATEMENT_BREAK.search(text, prev.norm_end, q.norm_start):
+            if not STATEMENT_BREAK.search(text, prev.norm_end, q.norm_start):
                 return prev.counted
             return None
     return None

@@ -20,7 +20,7 @@ _FOLD[0x3000] = 0x20
 # A line ends its paragraph when its last visible character ends a sentence.
 _SENTENCE_END = re.compile(r"[。!?;:…]['\"”’」』)]*$")
 # Body lines carry clause punctuation; headlines and labels rarely do.
-_CLAUSE_PUNCT = re.compile(r"[,;。!?]")
+CLAUSE_PUNCT = re.compile(r"[,;。!?]")
 # A photo credit closes a caption: "陆新 徐芊卉 摄".
 PHOTO_CREDIT = re.compile(r"(?:^|[\s。])(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4})*)\s*摄$")
 # A line that starts a byline: "本报讯(记者 …)" or "□ 记者 …".
@@ -89,7 +89,7 @@ def _continues(line: str, next_line: str) -> bool:
         return False
     if line[-1].isdigit() and next_line[0].isdigit():
         return True  # a number broken across the line break
-    return bool(_CLAUSE_PUNCT.search(line)) or len(line) >= BODY_MIN_CHARS
+    return bool(CLAUSE_PUNCT.search(line)) or len(line) >= BODY_MIN_CHARS
 
 
 def normalize(raw: str) -> NormText:

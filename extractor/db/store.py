@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from .. import __version__
 from ..dates import infer_date
 from ..facts import Article as ArticleValue
-from ..facts import Fact, PublicationDate
+from ..facts import PublicationDate, fact_columns
 from ..pages import PageFile
 from ..pipeline import extract_page
 from ..rules import RuleSet
@@ -65,34 +65,6 @@ def article_columns(article: ArticleValue) -> dict:
         "seq": article.seq, "kind": article.kind.value, "title": article.title, "subtitle": article.subtitle,
         "byline": article.byline, "source_start": article.start, "source_end": article.end,
         "body_start": article.body_start,
-    }
-
-
-def fact_columns(fact: Fact) -> dict:
-    """The column values of a fact row (without its article and run)."""
-    q = fact.quantity
-    return {
-        "kind": q.kind.value,
-        "value": q.value,
-        "value_real": float(q.value),
-        "value_high": q.value_high,
-        "value_high_real": float(q.value_high) if q.value_high is not None else None,
-        "unit": q.unit,
-        "metric": fact.metric.value,
-        "metric_phrase": fact.metric_phrase,
-        "subject": fact.subject,
-        "measure": fact.measure.value,
-        "direction": fact.direction.value if fact.direction else None,
-        "qualifier": q.qualifier.value,
-        "status": fact.status.value,
-        "counted": q.counted,
-        "period_start": fact.period.start if fact.period else None,
-        "period_end": fact.period.end if fact.period else None,
-        "period_phrase": fact.period.phrase if fact.period else None,
-        "surface": q.span.text,
-        "source_start": q.span.start,
-        "source_end": q.span.end,
-        "sentence": fact.sentence,
     }
 
 
