@@ -19,13 +19,15 @@ from .dates import DateError, date_from_filename, infer_date, parse_date, read_m
 from .db.engine import at_head, head_revision, open_database
 from .db.models import ExtractionRun
 from .db.schema import dump_schema
-from .db.store import Changes, finish_run, page_counts, reextract_all, save_page, start_run
+from .db.store import Changes, finish_run, needs_extraction, reextract_all, save_page, start_run
 from .errors import BadInput, DatabaseError, WujinError
 from .evaluate import evaluate, report
 from .export import fact_records, record_of_fact, write_records
 from .facts import PublicationDate
 from .pages import decode_page, find_pages, read_page
+from .parallel import in_order
 from .pipeline import extract_page
+from .rows import page_rows
 from .rules import RuleError, load_rules
 from .vocab import DateSource, Kind, Metric, Precision, values
 
@@ -61,24 +63,16 @@ def cmd_ingest(args) -> int:
     changes = Changes()
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "redated": 0, "duplicate": 0}
     total_articles = total_facts = 0
-    seen: dict[str, Path] = {}
     try:
         with Session(engine) as session, session.begin():
             run_id = start_run(session, "ingest", rules).id
-        for path, name in pages:
-            if name in seen:
-                errors.append(BadInput(str(path), f"same name as {seen[name]} in this run; ingest it apart"))
-                _err(str(errors[-1]))
-                continue
-            seen[name] = path
+        tasks = _ingest_tasks(pages, engine, args.date, manifest)
+        for (path, name, page_file, published, problem), rows in in_order(page_rows, tasks, args.jobs):
             try:
-                page_file = read_page(path, name)
-                published = _publication(args.date, manifest, path, name)
+                if problem is not None:
+                    raise problem
                 with Session(engine) as session, session.begin():
-                    run = session.get(ExtractionRun, run_id)
-                    status, page = save_page(session, page_file, published, run, rules, changes)
-                    stored_as = page.name
-                    n_articles, n_facts = page_counts(session, page)
+                    saved = save_page(session, page_file, published, run_id, rules, changes, rows)
             except WujinError as exc:
                 errors.append(exc)
                 _err(str(exc))
@@ -87,13 +81,13 @@ def cmd_ingest(args) -> int:
                 errors.append(exc)
                 _err(f"{path}: not stored: database error: {getattr(exc, 'orig', None) or exc}")
                 continue
-            counts[status] += 1
-            if status == "duplicate":
-                print(f"{name}: same text as {stored_as}, already stored; skipped")
+            counts[saved.status] += 1
+            if saved.status == "duplicate":
+                print(f"{name}: same text as {saved.name}, already stored; skipped")
                 continue
-            total_articles += n_articles
-            total_facts += n_facts
-            print(f"{name}: {status}, {n_articles} articles, {n_facts} facts", flush=True)
+            total_articles += saved.articles
+            total_facts += saved.facts
+            print(f"{name}: {saved.status}, {saved.articles} articles, {saved.facts} facts", flush=True)
     finally:
         if "run_id" in locals():
             with Session(engine) as session, session.begin():
@@ -103,6 +97,31 @@ def cmd_ingest(args) -> int:
     print(f"total: {sum(counts.values())} pages ({done}), {total_articles} articles, {total_facts} facts"
           + (f"; {len(errors)} errors" if errors else ""))
     return 1 if errors else 0
+
+
+def _ingest_tasks(pages, engine, given: date | None, manifest: dict[str, date]):
+    """Each page read, dated and checked: ``(context, args)`` for ``page_rows``, args None when
+    the page needs no extraction (stored as it is) or cannot be read (context carries the problem)."""
+    seen: dict[str, Path] = {}
+    for path, name in pages:
+        if name in seen:
+            problem = BadInput(str(path), f"same name as {seen[name]} in this run; ingest it apart")
+            yield (path, name, None, None, problem), None
+            continue
+        seen[name] = path
+        try:
+            page_file = read_page(path, name)
+            published = _publication(given, manifest, path, name)
+        except WujinError as exc:
+            yield (path, name, None, None, exc), None
+            continue
+        with Session(engine) as session:
+            needed = needs_extraction(session, page_file, published)
+        args = None
+        if needed:
+            args = (page_file.text, published.day, published.source.value, published.precision.value) \
+                if published else (page_file.text, None, DateSource.INFERRED.value, None)
+        yield (path, name, page_file, published, None), args
 
 
 def _publication(given: date | None, manifest: dict[str, date], path: Path, name: str) -> PublicationDate | None:
@@ -127,7 +146,7 @@ def cmd_reextract(args) -> int:
                                 "writes nothing, so run `wujin db upgrade` first")
         with Session(engine) as session:
             with session.begin():
-                _, changes = reextract_all(session, rules)
+                _, changes = reextract_all(session, rules, args.jobs)
                 summary = _summary(changes)
                 if args.dry_run:
                     session.rollback()
@@ -262,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wujin-extractor {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def jobs_option(p):
+        p.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                       help="extract in N processes (one writer; results as with one job; default 1)")
+
     def db_option(p):
         p.add_argument("--db", default=DEFAULT_DB, help="database file or SQLAlchemy URL (default: %(default)s)")
 
@@ -272,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_option(p)
     p.add_argument("--date", type=_date_arg, help="publication date YYYY-MM-DD of every page given")
     p.add_argument("--manifest", help="CSV with columns file,published giving each page's date")
+    jobs_option(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("re-extract", help="re-run the current rules over every stored page",
@@ -279,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "print what changed, by metric.")
     db_option(p)
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    jobs_option(p)
     p.set_defaults(func=cmd_reextract)
 
     p = sub.add_parser("export", help="write every fact as JSON Lines or CSV",

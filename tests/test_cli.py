@@ -314,3 +314,37 @@ def test_a_dry_run_never_writes_even_to_upgrade(wujin, tmp_path):
     status, _, err = wujin("re-extract", "--db", old, "--dry-run")
     assert status == 1 and "run `wujin db upgrade` first" in err
     assert old.read_bytes() == before
+
+
+def stored(db) -> list:
+    """What a run stores, without the times it ran at."""
+    return [rows(db, "SELECT id, name, version, is_current, sha256, text, published_on, date_source, "
+                     "date_precision FROM pages ORDER BY id"),
+            rows(db, "SELECT * FROM articles ORDER BY id"), rows(db, "SELECT * FROM facts ORDER BY id")]
+
+
+def test_jobs_store_what_one_job_stores_in_the_same_order(wujin, page, tmp_path):
+    for i in range(7):
+        page(f"p{i}.txt", PAGE_A.replace("2865.4", f"{2800 + i}.4"))
+    page("b.txt", PAGE_B)
+    page("bad.txt", b"\x00\x01binary")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    single = wujin("ingest", tmp_path / "pages", "--db", one)
+    parallel = wujin("ingest", tmp_path / "pages", "--db", two, "--jobs", "2")
+    assert single == parallel and single[0] == 1  # the same lines in the same order, the bad file named
+    assert stored(one) == stored(two) and len(stored(one)[2]) == 7 * 7 + 1
+    for db in (one, two):  # as if older rules had read some figures differently
+        with sqlite3.connect(db) as con:
+            con.execute("UPDATE facts SET metric = 'other_money' WHERE surface = '8亿元'")
+            con.execute("DELETE FROM facts WHERE surface = '3家'")
+    single = wujin("re-extract", "--db", one)
+    parallel = wujin("re-extract", "--db", two, "--jobs", "2")
+    assert single == parallel and "facts added 7, removed 0, changed 7" in single[1]
+    assert stored(one) == stored(two)
+
+
+def test_jobs_must_be_a_positive_number(wujin, db, page, capsys):
+    with pytest.raises(SystemExit):
+        main_args = ("ingest", page("a.txt", PAGE_A), "--db", db, "--jobs", "0")
+        wujin(*main_args)
+    assert "not a positive whole number" in capsys.readouterr().err

@@ -134,7 +134,7 @@ def test_every_earlier_revision_upgrades_to_head_with_its_data_intact(tmp_path):
             command.upgrade(config, revision)
         with Session(engine) as session, session.begin():
             run = start_run(session, "ingest", load_rules())
-            save_page(session, page, None, run, load_rules(), Changes())
+            save_page(session, page, None, run.id, load_rules(), Changes())
         engine.dispose()
         before = _rows(path)
         assert before[2], "the test database holds facts"
@@ -181,3 +181,39 @@ def test_a_migration_is_one_transaction(tmp_path, monkeypatch):
         open_database(path).dispose()
     with sqlite3.connect(path) as con:
         assert con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def test_storing_a_page_never_scans_a_whole_table(tmp_path):
+    """Every lookup of ingest and re-extract goes through an index: a scan (of pages, to find the
+    same text under another name) made ingest slow down with the size of the archive."""
+    from sqlalchemy import event
+
+    from extractor.db.store import Changes, save_page, start_run
+    from extractor.pages import PageFile
+
+    engine = open_database(tmp_path / "t.db", writer=True)
+    selects = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "DELETE", "UPDATE")):
+            selects.append((statement, parameters))
+
+    text = "本报讯(记者 周一)截至9月末,全区贷款余额达2865.4亿元,增长11.2%。"
+    versions = [PageFile("p.txt", text, "a" * 64, 90, "utf-8"), PageFile("p.txt", text + "新增企业3家。", "b" * 64, 99, "utf-8"),
+                PageFile("q.txt", text, "a" * 64, 90, "utf-8")]  # new, replaced, a duplicate of the first text
+    with Session(engine) as session, session.begin():
+        run_id = start_run(session, "ingest", load_rules()).id
+        for version in versions:
+            save_page(session, version, None, run_id, load_rules(), Changes())
+        reextract_all(session, load_rules())
+    assert len(selects) > 5
+    scanning = []
+    with engine.connect() as connection:
+        for statement, parameters in selects:
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            if any(row[-1].startswith("SCAN") for row in plan):
+                scanning.append(" ".join(statement.split()))
+    engine.dispose()
+    # once a run, not once a page: the list of the pages to re-extract
+    assert scanning == ["SELECT pages.id FROM pages WHERE pages.is_current = 1 ORDER BY pages.id"]

@@ -41,6 +41,7 @@ class Page(Base):
         CheckConstraint(_in("date_source", DateSource), name="date_source"),
         CheckConstraint(_in("date_precision", Precision, nullable=True), name="date_precision"),
         Index(None, "name", "is_current"),
+        Index(None, "sha256"),  # finds the same text under another name without a table scan
         Index(None, "published_on"),
         {"comment": "One row per stored version of a page file; the text is the source of truth."},
     )

@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from .. import __version__
-from ..dates import infer_date
-from ..facts import Article as ArticleValue
-from ..facts import PublicationDate, fact_columns
+from ..facts import PublicationDate
 from ..pages import PageFile
-from ..pipeline import extract_page
+from ..parallel import in_order
 from ..rules import RuleSet
-from ..vocab import DateSource, Precision
+from ..rows import PageRows, page_rows
+from ..vocab import DateSource
 from .models import Article, ExtractionRun, FactRow, Page
 
 
@@ -60,14 +59,6 @@ def finish_run(run: ExtractionRun, changes: Changes) -> None:
     run.facts_changed = sum(changes.changed.values())
 
 
-def article_columns(article: ArticleValue) -> dict:
-    return {
-        "seq": article.seq, "kind": article.kind.value, "title": article.title, "subtitle": article.subtitle,
-        "byline": article.byline, "source_start": article.start, "source_end": article.end,
-        "body_start": article.body_start,
-    }
-
-
 def _fact_key(columns: dict, seen: Counter) -> tuple:
     """Identity of a fact across runs: where it stands, its kind, and which of the facts there."""
     base = (columns["source_start"], columns["source_end"], columns["kind"])
@@ -75,67 +66,105 @@ def _fact_key(columns: dict, seen: Counter) -> tuple:
     return base + (seen[base],)
 
 
-def save_page(session: Session, page_file: PageFile, published: PublicationDate | None, run: ExtractionRun,
-              rules: RuleSet, changes: Changes) -> tuple[str, Page]:
+def _current(session: Session, name: str) -> Page | None:
+    return session.scalars(select(Page).where(Page.name == name, Page.is_current)).one_or_none()
+
+
+def _redated(current: Page, published: PublicationDate | None) -> bool:
+    return published is not None and (current.published_on, current.date_source) != (
+        published.day, published.source.value)
+
+
+def needs_extraction(session: Session, page_file: PageFile, published: PublicationDate | None) -> bool:
+    """Whether ``save_page`` will extract this page (False when it is stored as it is)."""
+    current = _current(session, page_file.name)
+    return current is None or current.sha256 != page_file.sha256 or _redated(current, published)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What ``save_page`` did with a page, and what the page holds now."""
+
+    status: str  # new | unchanged | replaced | redated | duplicate
+    name: str  # the stored page's name: for a duplicate, the other name the text is stored under
+    articles: int
+    facts: int
+
+
+def save_page(session: Session, page_file: PageFile, published: PublicationDate | None, run_id: int,
+              rules: RuleSet, changes: Changes, rows: PageRows | None = None) -> Saved:
     """Store a page version with its articles and facts; ``unchanged`` when its text is known.
 
-    Returns (status, page) with status one of new, unchanged, replaced, redated (the text is known
-    but the date given for it changed), duplicate (the same text is stored under another name).
+    The status is one of new, unchanged, replaced, redated (the text is known but the date given
+    for it changed), duplicate (the same text is stored under another name). ``rows`` is the
+    page's extraction with ``published`` when already done (in a worker).
     """
-    current = session.scalars(select(Page).where(Page.name == page_file.name, Page.is_current)).one_or_none()
+    current = _current(session, page_file.name)
     if current is not None and current.sha256 == page_file.sha256:
-        if published is not None and (current.published_on, current.date_source) != (
-                published.day, published.source.value):
+        if _redated(current, published):
             current.published_on, current.date_source = published.day, published.source.value
             current.date_precision = published.precision.value
-            sync_page(session, current, rules, run, changes)  # the periods move with the date
-            return "redated", current
+            sync_page(session, current, rules, run_id, changes, rows)  # the periods move with the date
+            return Saved("redated", current.name, *page_counts(session, current.id))
         changes.pages += 1
-        return "unchanged", current
-    twin = session.scalars(select(Page).where(Page.sha256 == page_file.sha256, Page.is_current,
-                                              Page.name != page_file.name)).first()
+        return Saved("unchanged", current.name, *page_counts(session, current.id))
+    twin = session.scalar(select(Page.name).where(Page.sha256 == page_file.sha256, Page.is_current,
+                                                  Page.name != page_file.name).limit(1))
     if twin is not None:
-        return "duplicate", twin  # the same text under another name would count its facts twice
-    last_version = session.scalar(select(func.max(Page.version)).where(Page.name == page_file.name)) or 0
+        return Saved("duplicate", twin, 0, 0)  # the same text under another name would count its facts twice
+    if rows is None:
+        rows = page_rows(page_file.text, *_date_columns(published), rules)
+    version = 1
     if current is not None:
         old = session.execute(select(FactRow.metric).join(Article).where(Article.page_id == current.id)).scalars()
         changes.removed.update(old)
         session.execute(delete(Article).where(Article.page_id == current.id))
         current.is_current = False
+        version = current.version + 1
         session.flush()
-    page = Page(
-        name=page_file.name, version=last_version + 1, is_current=True, sha256=page_file.sha256,
-        size_bytes=page_file.size, encoding=page_file.encoding, text=page_file.text,
-        published_on=published.day if published else None,
-        date_source=published.source.value if published else DateSource.INFERRED.value,
-        date_precision=published.precision.value if published else None, ingested_at=now(),
-    )  # an inferred date is filled in by sync_page
-    session.add(page)
-    session.flush()
-    sync_page(session, page, rules, run, changes)
-    return ("replaced" if current is not None else "new"), page
-
-
-def sync_page(session: Session, page: Page, rules: RuleSet, run: ExtractionRun, changes: Changes) -> None:
-    """Make the page's stored articles and facts what the rules give now, touching only what differs."""
+    elif session.scalar(select(Page.id).where(Page.name == page_file.name).limit(1)) is not None:
+        version = session.scalar(select(func.max(Page.version)).where(Page.name == page_file.name)) + 1
+    _, source, _ = _date_columns(published)
+    page_id = session.execute(insert(Page.__table__).returning(Page.id), [{
+        "name": page_file.name, "version": version, "is_current": True, "sha256": page_file.sha256,
+        "size_bytes": page_file.size, "encoding": page_file.encoding, "text": page_file.text,
+        "published_on": rows.published_on, "date_source": source, "date_precision": rows.date_precision,
+        "ingested_at": now()}]).scalar_one()
     changes.pages += 1
-    if page.date_source == DateSource.INFERRED.value:
-        inferred = infer_date(page.text)
-        new_day = inferred.day if inferred else None
-        new_precision = inferred.precision.value if inferred else None
-        if (page.published_on, page.date_precision) != (new_day, new_precision):
-            page.published_on, page.date_precision = new_day, new_precision
-            changes.dates_changed += 1
-    extraction = extract_page(page.text, page.published_on, rules, Precision(page.date_precision or "day"))
+    _insert_new(session, page_id, rows, run_id, changes)
+    return Saved("replaced" if current is not None else "new", page_file.name, len(rows.articles), len(rows.facts))
+
+
+def _date_columns(published: PublicationDate | None) -> tuple:
+    """(published_on, date_source, date_precision) of a date given, or of one to infer."""
+    if published is None:
+        return None, DateSource.INFERRED.value, None
+    return published.day, published.source.value, published.precision.value
+
+
+def page_rows_of(page: Page, rules: RuleSet | None = None) -> PageRows:
+    return page_rows(page.text, page.published_on, page.date_source, page.date_precision, rules)
+
+
+def sync_page(session: Session, page: Page, rules: RuleSet, run_id: int, changes: Changes,
+              rows: PageRows | None = None) -> None:
+    """Make the page's stored articles and facts what the rules give now, touching only what differs.
+
+    ``rows`` is the page's extraction when already done (in a worker); else it is done here.
+    """
+    changes.pages += 1
+    rows = rows or page_rows_of(page, rules)
+    if (page.published_on, page.date_precision) != (rows.published_on, rows.date_precision):
+        page.published_on, page.date_precision = rows.published_on, rows.date_precision
+        changes.dates_changed += 1
 
     stored = {a.seq: a for a in session.scalars(select(Article).where(Article.page_id == page.id))}
     if not stored:
-        _insert_new(session, page, extraction, run, changes)
+        _insert_new(session, page.id, rows, run_id, changes)
         return
     by_seq: dict[int, Article] = {}
-    for value in extraction.articles:
-        columns = article_columns(value)
-        row = stored.get(value.seq)
+    for columns in rows.articles:
+        row = stored.get(columns["seq"])
         if row is None:
             row = Article(page_id=page.id, **columns)
             session.add(row)
@@ -144,27 +173,27 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run: ExtractionRun, 
             for k, v in columns.items():
                 setattr(row, k, v)
             changes.articles_changed += 1
-        by_seq[value.seq] = row
+        by_seq[columns["seq"]] = row
     session.flush()
 
     existing: dict[tuple, FactRow] = {}
     seen: Counter = Counter()
-    rows = session.scalars(select(FactRow).join(Article).where(Article.page_id == page.id)
-                           .order_by(FactRow.source_start, FactRow.id))
-    for row in rows:
+    stored_facts = session.scalars(select(FactRow).join(Article).where(Article.page_id == page.id)
+                                   .order_by(FactRow.source_start, FactRow.id))
+    for row in stored_facts:
         existing[_fact_key({c: getattr(row, c) for c in ("source_start", "source_end", "kind")}, seen)] = row
     seen = Counter()
-    for fact in extraction.facts:
-        columns = fact_columns(fact)
-        columns["article_id"] = by_seq[fact.article_seq].id
+    for fact in rows.facts:
+        columns = dict(fact)
+        columns["article_id"] = by_seq[columns.pop("article_seq")].id
         row = existing.pop(_fact_key(columns, seen), None)
         if row is None:
-            session.add(FactRow(run_id=run.id, **columns))
+            session.add(FactRow(run_id=run_id, **columns))
             changes.added[columns["metric"]] += 1
         elif any(getattr(row, k) != v for k, v in columns.items()):
             for k, v in columns.items():
                 setattr(row, k, v)
-            row.run_id = run.id
+            row.run_id = run_id
             changes.changed[columns["metric"]] += 1
     for row in existing.values():
         changes.removed[row.metric] += 1
@@ -177,37 +206,49 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run: ExtractionRun, 
     session.flush()
 
 
-def _insert_new(session: Session, page: Page, extraction, run: ExtractionRun, changes: Changes) -> None:
+def _insert_new(session: Session, page_id: int, rows: PageRows, run_id: int, changes: Changes) -> None:
     """A page with nothing stored yet: its articles and facts go in as bulk inserts."""
-    if not extraction.articles:
+    if not rows.articles:
         return
-    rows = [{"page_id": page.id, **article_columns(a)} for a in extraction.articles]
-    ids = {seq: id_ for id_, seq in session.execute(insert(Article).returning(Article.id, Article.seq), rows)}
+    articles = [{"page_id": page_id, **a} for a in rows.articles]
+    ids = {seq: id_ for id_, seq in session.execute(insert(Article).returning(Article.id, Article.seq), articles)}
     facts = []
-    for fact in extraction.facts:
-        columns = fact_columns(fact)
-        columns["article_id"] = ids[fact.article_seq]
-        columns["run_id"] = run.id
+    for fact in rows.facts:
+        columns = dict(fact)
+        columns["article_id"] = ids[columns.pop("article_seq")]
+        columns["run_id"] = run_id
         facts.append(columns)
         changes.added[columns["metric"]] += 1
-    if facts:
-        session.execute(insert(FactRow), facts)
+    if facts:  # a Core insert is one executemany; the ORM's splits rows by which columns are NULL
+        session.execute(insert(FactRow.__table__), facts)
 
 
-def page_counts(session: Session, page: Page) -> tuple[int, int]:
+def page_counts(session: Session, page_id: int) -> tuple[int, int]:
     """How many articles and facts the page holds."""
-    articles = session.scalar(select(func.count()).select_from(Article).where(Article.page_id == page.id))
-    facts = session.scalar(select(func.count()).select_from(FactRow).join(Article).where(Article.page_id == page.id))
+    articles = session.scalar(select(func.count()).select_from(Article).where(Article.page_id == page_id))
+    facts = session.scalar(select(func.count()).select_from(FactRow).join(Article).where(Article.page_id == page_id))
     return articles or 0, facts or 0
 
 
-def reextract_all(session: Session, rules: RuleSet) -> tuple[ExtractionRun, Changes]:
-    """Re-run the rules over every current page, in the caller's one transaction."""
+def reextract_all(session: Session, rules: RuleSet, jobs: int = 1) -> tuple[ExtractionRun, Changes]:
+    """Re-run the rules over every current page, in the caller's one transaction.
+
+    With ``jobs`` > 1 the extraction runs in worker processes; pages are stored in id order all the same.
+    """
     run_id = start_run(session, "re-extract", rules).id
     changes = Changes()
     page_ids = session.scalars(select(Page.id).where(Page.is_current).order_by(Page.id)).all()
-    for page_id in page_ids:  # one page in memory at a time, whatever the size of the archive
-        sync_page(session, session.get(Page, page_id), rules, session.get(ExtractionRun, run_id), changes)
+
+    def tasks():
+        for page_id in page_ids:
+            text, published_on, source, precision = session.execute(
+                select(Page.text, Page.published_on, Page.date_source, Page.date_precision)
+                .where(Page.id == page_id)).one()
+            yield page_id, (text, published_on, source, precision)
+
+    for page_id, rows in in_order(page_rows, tasks(), jobs):  # one page in memory at a time, or a few
+        page = session.get(Page, page_id, options=[defer(Page.text)])
+        sync_page(session, page, rules, run_id, changes, rows)
         session.flush()
         session.expunge_all()
     run = session.get(ExtractionRun, run_id)
