@@ -348,3 +348,24 @@ def test_jobs_must_be_a_positive_number(wujin, db, page, capsys):
         main_args = ("ingest", page("a.txt", PAGE_A), "--db", db, "--jobs", "0")
         wujin(*main_args)
     assert "not a positive whole number" in capsys.readouterr().err
+
+
+def test_reextract_repairs_articles_and_facts_to_what_a_fresh_ingest_stores(wujin, page, tmp_path):
+    a = page("a.txt", PAGE_A)
+    fresh, old = tmp_path / "fresh.db", tmp_path / "old.db"
+    wujin("ingest", a, "--db", fresh, "--date", "2024-11-05")
+    wujin("ingest", a, "--db", old, "--date", "2024-11-05")
+    with sqlite3.connect(old) as con:  # as if older rules had split and read the page differently
+        con.execute("UPDATE articles SET title = '旧标题' WHERE seq = 1")
+        con.execute("INSERT INTO articles (page_id, seq, kind, title, source_start, source_end, body_start) "
+                    "VALUES (1, 9, 'news', '多余', 0, 1, 0)")
+        con.execute("INSERT INTO facts (article_id, run_id, kind, value, value_real, unit, metric, measure, "
+                    "qualifier, status, surface, source_start, source_end, sentence) SELECT id, 1, 'money', '5', "
+                    "5.0, 'CNY', 'other_money', 'level', 'none', 'actual', '5元', 0, 2, '' FROM articles WHERE seq = 9")
+        con.execute("UPDATE facts SET value = '1', value_real = 1.0 WHERE surface = '8亿元'")
+    status, out, _ = wujin("re-extract", "--db", old)
+    assert status == 0 and "facts added 0, removed 1, changed 1; articles changed 2" in out
+    assert stored(old)[1] == stored(fresh)[1]
+    columns = "kind, value, unit, metric, subject, period_start, source_start, source_end"
+    assert rows(old, f"SELECT {columns} FROM facts ORDER BY source_start") == \
+        rows(fresh, f"SELECT {columns} FROM facts ORDER BY source_start")

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, defer
 
 from .. import __version__
@@ -158,52 +158,53 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run_id: int, changes
         page.published_on, page.date_precision = rows.published_on, rows.date_precision
         changes.dates_changed += 1
 
-    stored = {a.seq: a for a in session.scalars(select(Article).where(Article.page_id == page.id))}
+    articles, facts = Article.__table__, FactRow.__table__  # Core: rows compared as plain values
+    stored = {r["seq"]: r for r in session.execute(select(articles).where(articles.c.page_id == page.id)).mappings()}
     if not stored:
         _insert_new(session, page.id, rows, run_id, changes)
         return
-    by_seq: dict[int, Article] = {}
+    article_ids: dict[int, int] = {}
     for columns in rows.articles:
         row = stored.get(columns["seq"])
         if row is None:
-            row = Article(page_id=page.id, **columns)
-            session.add(row)
-            changes.articles_changed += bool(stored)
-        elif any(getattr(row, k) != v for k, v in columns.items()):
-            for k, v in columns.items():
-                setattr(row, k, v)
+            article_ids[columns["seq"]] = session.execute(
+                insert(articles).returning(articles.c.id), [{"page_id": page.id, **columns}]).scalar_one()
             changes.articles_changed += 1
-        by_seq[columns["seq"]] = row
-    session.flush()
+            continue
+        if any(row[k] != v for k, v in columns.items()):
+            session.execute(update(articles).where(articles.c.id == row["id"]).values(**columns))
+            changes.articles_changed += 1
+        article_ids[columns["seq"]] = row["id"]
 
-    existing: dict[tuple, FactRow] = {}
+    existing: dict[tuple, dict] = {}
     seen: Counter = Counter()
-    stored_facts = session.scalars(select(FactRow).join(Article).where(Article.page_id == page.id)
-                                   .order_by(FactRow.source_start, FactRow.id))
+    stored_facts = session.execute(select(facts).join(articles).where(articles.c.page_id == page.id)
+                                   .order_by(facts.c.source_start, facts.c.id)).mappings()
     for row in stored_facts:
-        existing[_fact_key({c: getattr(row, c) for c in ("source_start", "source_end", "kind")}, seen)] = row
+        existing[_fact_key(row, seen)] = row
     seen = Counter()
+    added, updated = [], []
     for fact in rows.facts:
         columns = dict(fact)
-        columns["article_id"] = by_seq[columns.pop("article_seq")].id
+        columns["article_id"] = article_ids[columns.pop("article_seq")]
         row = existing.pop(_fact_key(columns, seen), None)
         if row is None:
-            session.add(FactRow(run_id=run_id, **columns))
+            added.append({**columns, "run_id": run_id})
             changes.added[columns["metric"]] += 1
-        elif any(getattr(row, k) != v for k, v in columns.items()):
-            for k, v in columns.items():
-                setattr(row, k, v)
-            row.run_id = run_id
+        elif any(row[k] != v for k, v in columns.items()):
+            updated.append({**columns, "run_id": run_id, "fact_id": row["id"]})
             changes.changed[columns["metric"]] += 1
-    for row in existing.values():
-        changes.removed[row.metric] += 1
-        session.delete(row)
-    session.flush()
-    for seq, row in stored.items():
-        if seq not in by_seq:
-            session.delete(row)
-            changes.articles_changed += 1
-    session.flush()
+    if updated:
+        session.execute(update(facts).where(facts.c.id == bindparam("fact_id")), updated)
+    if added:
+        session.execute(insert(facts), added)
+    if existing:
+        changes.removed.update(row["metric"] for row in existing.values())
+        session.execute(delete(facts).where(facts.c.id.in_([row["id"] for row in existing.values()])))
+    gone = [row["id"] for seq, row in stored.items() if seq not in article_ids]
+    if gone:  # their facts went with them above (or moved to another article)
+        session.execute(delete(articles).where(articles.c.id.in_(gone)))
+        changes.articles_changed += len(gone)
 
 
 def _insert_new(session: Session, page_id: int, rows: PageRows, run_id: int, changes: Changes) -> None:
