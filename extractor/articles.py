@@ -15,6 +15,8 @@ How a page is read:
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import re
 from dataclasses import dataclass
 
@@ -110,7 +112,8 @@ def split_articles(norm: NormText) -> list[Article]:
         info = starts[first]
         if info["kind"] is ArticleKind.NEWS:
             # a news article runs until the next news article, around any photo set inside it
-            until = next((s for s in news if s > first), n)
+            after = bisect_right(news, first)
+            until = news[after] if after < len(news) else n
             own = [k for k in range(first, until) if owner[k] in (None, first)]
         else:
             own = list(range(first, info["last"] + 1))
@@ -154,6 +157,6 @@ def _make_article(seq: int, info: dict, own: list[int], paras: list[_Para], norm
         byline = " ".join(credit.group("names").split()) if credit else None
     start = norm.span(paras[first].start, paras[first].end).start
     end = norm.span(paras[last].start, paras[last].end).end
-    raw_body_start = norm.to_raw[body_start] if body_start < len(norm.to_raw) else end
+    raw_body_start = norm.to_raw(body_start) if body_start < len(norm.text) else end
     return Article(seq, info["kind"], title, subtitle, byline, start, end, min(raw_body_start, end),
                    tuple(segments), len(headings) if info["kind"] is ArticleKind.NEWS else 0)

@@ -85,10 +85,10 @@ def _cue_before(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | 
     return None
 
 
-def _cue_after(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | None:
+def _cue_after(text: str, pos: int, limit: int, rules: RuleSet) -> tuple[str, Qualifier] | None:
     cues = rules.qualifiers_after
     for word in _longest_first(rules, "after"):
-        if text.startswith(word, pos):
+        if text.startswith(word, pos, limit):
             return word, cues[word]
     return None
 
@@ -98,15 +98,14 @@ def stop_spans(text: str, rules: RuleSet) -> list[tuple[int, int, bool]]:
     return [(m.start(), m.end(), stop.chinese_only) for stop in rules.stops for m in stop.pattern.finditer(text)]
 
 
-def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) -> tuple[int, int] | None:
-    """Where the thing counted is named: right after the classifier, else right before the number.
-
-    None when the text names nothing (the classifier's own ``counted`` then stands).
+def _counted(text: str, start: int, end: int, limit: int, unit: UnitRule, rules: RuleSet) -> tuple[int, int] | None:
+    """Where the thing counted is named (before ``limit``): right after the classifier, else right
+    before the number. None when the text names nothing (the classifier's own ``counted`` then stands).
     """
     for word in rules.counted_merge:
-        if word.startswith(unit.surface) and text.startswith(word, end - len(unit.surface)):
+        if word.startswith(unit.surface) and text.startswith(word, end - len(unit.surface), limit):
             return end - len(unit.surface), end - len(unit.surface) + len(word)
-    right = _NOUN_AFTER.match(text, end)
+    right = _NOUN_AFTER.match(text, end, limit)
     if right:
         noun = right.group()
         cut = min((noun.find(w) for w in rules.counted_stop_words if w in noun), default=len(noun))
@@ -160,13 +159,13 @@ def _is_unit_word(word: str, rules: RuleSet) -> bool:
 def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | None = None) -> list[Quantity]:
     """The figures in ``norm.text[start:end]``, in text order."""
     rules = rules or load_rules()
-    text = norm.text[:end]
+    text = norm.text  # nothing here reads past ``end``
     vetoes: list | None = None  # the stoplist runs only where a figure is found
     found: list[Quantity] = []
-    for match in _master(rules).finditer(text, start):
+    for match in _master(rules).finditer(text, start, end):
         if vetoes is None:
-            vetoes = stop_spans(norm.text[start:end], rules)
-        quantity = _parse_match(match, norm, text, start, vetoes, rules)
+            vetoes = stop_spans(text[start:end], rules)
+        quantity = _parse_match(match, norm, text, start, end, vetoes, rules)
         if quantity is None:
             continue
         if quantity.kind is Kind.COUNT and quantity.counted is None:
@@ -209,7 +208,7 @@ def _shared_counted(found: list[Quantity], q: Quantity, text: str) -> str | None
     return None
 
 
-def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vetoes, rules: RuleSet):
+def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, seg_end: int, vetoes, rules: RuleSet):
     chinese = not text[match.start()].isdigit()
     if any(s < match.end() - seg_start and e > match.start() - seg_start and (chinese or not only_chinese)
            for s, e, only_chinese in vetoes):
@@ -226,7 +225,7 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
     if first_u1 and rules.unit(first_u1).kind is not unit.kind:
         return None
     before = _cue_before(text, match.start(), rules)
-    after = _cue_after(text, match.end(), rules)
+    after = _cue_after(text, match.end(), seg_end, rules)
     if set(n1) <= BARE_MULTIPLIERS and before is None and after is None and not unit.prefix:
         return None  # "打造百个…" is rhetoric; "超百亿元" and "亿元以上项目" are figures
     try:
@@ -264,7 +263,7 @@ def _parse_match(match: re.Match, norm: NormText, text: str, seg_start: int, vet
         return None  # "0.5个工作日": a count is a whole number
     counted = None
     if unit.kind is Kind.COUNT:
-        where = _counted(text, match.start(), match.end(), unit, rules)
+        where = _counted(text, match.start(), match.end(), seg_end, unit, rules)
         counted = norm.raw_words(*where) if where else None
     return Quantity(
         kind=unit.kind,

@@ -9,6 +9,7 @@ of the repaired text remembers where it came from in the raw text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .facts import Span
@@ -39,22 +40,41 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class NormText:
-    """The repaired text, its paragraphs, and for each character its raw offset."""
+    """The repaired text, its paragraphs, and for each character its raw offset.
+
+    The offset map is kept as runs (one per line and per paragraph break: repaired characters
+    from ``run_starts[k]`` on come from raw offsets ``run_raw[k]`` on), so its size grows with the
+    lines of a page, not its characters: a page of tens of MB needs no map of tens of millions.
+    """
 
     raw: str
     text: str
-    to_raw: list[int]
+    run_starts: list[int]
+    run_raw: list[int]
     paragraphs: tuple[Paragraph, ...]
+
+    def to_raw(self, i: int) -> int:
+        """The raw offset of repaired character ``i``."""
+        k = bisect_right(self.run_starts, i) - 1
+        return self.run_raw[k] + i - self.run_starts[k]
 
     def raw_words(self, start: int, end: int) -> str:
         """The raw text of repaired characters ``start``..``end``, line breaks dropped: names
         and nouns keep their own characters (full-width brackets stay full-width)."""
-        return "".join(self.raw[i] for i in self.to_raw[start:end])
+        parts = []
+        k = bisect_right(self.run_starts, start) - 1
+        while start < end:
+            run_end = self.run_starts[k + 1] if k + 1 < len(self.run_starts) else len(self.text)
+            stop = min(end, run_end)
+            raw_from = self.run_raw[k] + start - self.run_starts[k]
+            parts.append(self.raw[raw_from:raw_from + stop - start])
+            start, k = stop, k + 1
+        return "".join(parts)
 
     def span(self, start: int, end: int) -> Span:
         """The raw span covering repaired characters ``start``..``end``."""
-        raw_start = self.to_raw[start]
-        raw_end = self.to_raw[end - 1] + 1
+        raw_start = self.to_raw(start)
+        raw_end = self.to_raw(end - 1) + 1
         return Span(raw_start, raw_end, self.raw[raw_start:raw_end])
 
 
@@ -104,18 +124,23 @@ def normalize(raw: str) -> NormText:
     folded = fold_width(raw)
     lines = _lines(folded)
     parts: list[str] = []
-    to_raw: list[int] = []
+    run_starts: list[int] = []
+    run_raw: list[int] = []
     paragraphs: list[Paragraph] = []
-    para_start = 0
+    para_start = length = 0
     for i, (start, end) in enumerate(lines):
         parts.append(folded[start:end])
-        to_raw.extend(range(start, end))
+        run_starts.append(length)
+        run_raw.append(start)
+        length += end - start
         last = i == len(lines) - 1
         if not last and _continues(folded[start:end], folded[lines[i + 1][0]:lines[i + 1][1]]):
             continue
-        paragraphs.append(Paragraph(para_start, len(to_raw)))
+        paragraphs.append(Paragraph(para_start, length))
         if not last:
             parts.append("\n")
-            to_raw.append(end)  # the newline maps to the character after the line (a break or a space)
-        para_start = len(to_raw)
-    return NormText(raw, "".join(parts), to_raw, tuple(paragraphs))
+            run_starts.append(length)  # the newline maps to the character after the line (a break or a space)
+            run_raw.append(end)
+            length += 1
+        para_start = length
+    return NormText(raw, "".join(parts), run_starts, run_raw, tuple(paragraphs))
