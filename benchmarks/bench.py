@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py --pages 1000            # one size
     python benchmarks/bench.py --scaling 1000 10000    # how throughput changes with size
+    python benchmarks/bench.py --big-page 1 4 16       # one page of 1, 4, 16 million characters
 
 The corpus is built from the pages at hand (the sample pages in ../shared/corpus when present,
 and the project's own test pages), varied so that no two pages are identical: each copy gets a
@@ -103,6 +104,33 @@ def _runner(what: str, folder: Path, db: Path):
     raise SystemExit(f"unknown measurement {what}")
 
 
+def big_page(folder: Path, chars: int) -> int:
+    """One page of about ``chars`` characters: the base pages one after another, figures varied."""
+    pages, parts, total, copy = base_pages(), [], 0, 0
+    while total < chars:
+        for text in pages:
+            text = re.sub(r"\d+", lambda m: str(int(m.group()) + copy), text) if copy else text
+            parts.append(text)
+            total += len(text)
+        copy += 1
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "big.txt").write_text("\n\n".join(parts), encoding="utf-8")
+    return total
+
+
+def big_pages(millions: list[float], runs: int) -> None:
+    """Extraction and ingest of single pages of growing size: flat chars/s means linear time."""
+    print(f"\none page of growing size, median of {runs} runs")
+    print(f"{'chars':>12} {'what':<8} {'seconds':>9} {'chars/s':>12} {'peak RSS MB':>12}")
+    for size in millions:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "pages"
+            chars = big_page(folder, int(size * 1_000_000))
+            for what, fresh in (("extract", False), ("ingest", True)):
+                r = measure(what, folder, runs, fresh)
+                print(f"{chars:>12,} {what:<8} {r['seconds']:>9.2f} {chars / r['seconds']:>12,.0f} {r['rss_mb']:>12.1f}")
+
+
 def child(what: str, folder: Path, db: Path) -> dict:
     run = _runner(what, folder, db)
     started = time.perf_counter()
@@ -159,6 +187,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=1000, help="corpus size (default 1000)")
     parser.add_argument("--scaling", type=int, nargs="+", help="several sizes: shows throughput by size")
+    parser.add_argument("--big-page", type=float, nargs="+", metavar="MILLION_CHARS",
+                        help="instead: single pages of these sizes in millions of characters")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown")
     parser.add_argument("--no-peers", action="store_true", help="skip the peers even when installed")
     parser.add_argument("--child", nargs=3, metavar=("WHAT", "FOLDER", "DB"), help=argparse.SUPPRESS)
@@ -166,6 +196,9 @@ def main() -> None:
     if args.child:
         what, folder, db = args.child
         print(json.dumps(child(what, Path(folder), Path(db))))
+        return
+    if args.big_page:
+        big_pages(args.big_page, args.runs)
         return
     sizes = args.scaling or [args.pages]
     by_size = {size: report(size, args.runs, not args.no_peers) for size in sizes}

@@ -244,6 +244,18 @@ def test_a_read_only_database_is_refused_with_one_line(wujin, db, page):
     assert snapshot(db) == before
 
 
+@pytest.mark.parametrize("command", [("ingest", "b.txt"), ("re-extract",)])
+def test_a_database_opened_read_only_is_refused_with_one_line(wujin, db, page, command):
+    """The same refusal whoever runs it (root may write read-only files, not a read-only open)."""
+    wujin("ingest", page("a.txt", PAGE_B), "--db", db)
+    before = snapshot(db)
+    url = f"sqlite:///file:{db}?mode=ro&uri=true"
+    args = [command[0]] + ([page(command[1], PAGE_A)] if len(command) > 1 else [])
+    status, out, err = wujin(*args, "--db", url)
+    assert status == 1 and err == f"error: {url}: database error: attempt to write a readonly database\n"
+    assert snapshot(db) == before
+
+
 @pytest.mark.parametrize("encoding,recorded", [("gb18030", "gb18030"), ("gbk", "gb18030"), ("utf-16", "utf-16"),
                                                ("utf-8-sig", "utf-8-sig")])
 def test_chinese_encodings_are_decoded_and_recorded(wujin, db, page, encoding, recorded):
