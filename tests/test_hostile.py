@@ -48,4 +48,5 @@ def test_the_offset_map_grows_with_the_lines_not_the_characters():
     norm = normalize(f"标题\n\n{line}\n下一\n行")
     assert len(norm.run_starts) == 7  # four lines and the three breaks between them
     at = norm.text.rindex("5亿元")
-    assert norm.span(at, at + 4).text == "5亿元" and norm.span(at, at + 4).start == len("标题\n\n") + at - 3
+    span = norm.span(at, at + 3)  # the repaired text has one newline where the page has two
+    assert (span.text, span.start) == ("5亿元", at + 1)
