@@ -96,7 +96,7 @@ def classify(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quantity
         return Meaning(Metric.COUNT, q.counted, measure, direction, status)
 
     keywords = _keywords(rules, q.kind)
-    after = _keyword_right_after(text, ctx.end, keywords)
+    after = _keyword_right_after(text, ctx.end, keywords, _first_chars(rules, q.kind))
     if after:
         return Meaning(keywords[after], after, measure, direction, status)
     found = nearest_word(text, ctx.clause_start, ctx.pos, keywords)
@@ -134,8 +134,15 @@ def _respective(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quant
     return before[len(before) - size + index]
 
 
-def _keyword_right_after(text: str, end: int, keywords: dict) -> str | None:
+@cache
+def _first_chars(rules: RuleSet, kind: Kind) -> frozenset[str]:
+    return frozenset(word[0] for word in _keywords(rules, kind))
+
+
+def _keyword_right_after(text: str, end: int, keywords: dict, first_chars: frozenset[str]) -> str | None:
     """A keyword that names the figure right after it: "建成8.4万平方米生产用房", "38亩土地"."""
+    if text[end:end + 1] not in first_chars:
+        return None  # most figures: no keyword starts there, and one lookup says so
     return max((w for w in keywords if text.startswith(w, end)), key=len, default=None)
 
 

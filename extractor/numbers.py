@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 import cn2an
 
@@ -148,6 +148,7 @@ def _trailing_factor(text: str, mults: dict[str, int]) -> int:
     return factor
 
 
+@lru_cache(maxsize=4096)  # the same numbers recur page after page ("5%", "12家")
 def parse_number(text: str) -> Number:
     """Any number the grammar matches, to an exact Decimal.
 

@@ -9,7 +9,7 @@ into the raw page text.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from dataclasses import replace
 from functools import cache
 
@@ -20,6 +20,7 @@ from .rules import RuleSet, UnitRule, load_rules
 from .text import NormText
 from .vocab import Kind, Qualifier
 
+WIDE = Context(prec=60)  # exact for any figure the grammar reads (at most 40 digits)
 AREA_PLACES = Decimal("0.0001")  # hectares are kept to 4 decimals (ANNOTATION.md)
 BARE_MULTIPLIERS = set("百千万亿佰仟拾")  # "百亿" alone is rhetoric unless a qualifier cue stands by it
 MAX_NUMBER_CHARS = 40  # longer digit runs are codes or noise, never a figure
@@ -51,11 +52,11 @@ def _master(rules: RuleSet) -> re.Pattern[str]:
 
 
 def _to_canonical(number: Decimal, unit: UnitRule) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = 60
-        value = number * unit.factor.numerator / unit.factor.denominator
+    if unit.factor == 1 and unit.kind is not Kind.AREA:
+        return plain(number)
+    value = WIDE.divide(WIDE.multiply(number, unit.factor.numerator), unit.factor.denominator)
     if unit.kind is Kind.AREA:
-        value = value.quantize(AREA_PLACES, rounding=ROUND_HALF_UP)
+        value = value.quantize(AREA_PLACES, rounding=ROUND_HALF_UP, context=WIDE)
     return plain(value)
 
 
@@ -74,7 +75,16 @@ def _longest_first(rules: RuleSet, which: str) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+@cache
+def _edge_chars(rules: RuleSet) -> tuple[frozenset[str], frozenset[str]]:
+    """The last characters of the qualifiers before a number and the first of those after it:
+    most figures have neither beside them, and one set lookup says so."""
+    return frozenset(w[-1] for w in rules.qualifiers_before), frozenset(w[0] for w in rules.qualifiers_after)
+
+
 def _cue_before(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | None:
+    if pos == 0 or text[pos - 1] not in _edge_chars(rules)[0]:
+        return None
     cues = rules.qualifiers_before
     for word in _longest_first(rules, "before"):
         at = pos - len(word)
@@ -86,6 +96,8 @@ def _cue_before(text: str, pos: int, rules: RuleSet) -> tuple[str, Qualifier] | 
 
 
 def _cue_after(text: str, pos: int, limit: int, rules: RuleSet) -> tuple[str, Qualifier] | None:
+    if pos >= limit or text[pos] not in _edge_chars(rules)[1]:
+        return None
     cues = rules.qualifiers_after
     for word in _longest_first(rules, "after"):
         if text.startswith(word, pos, limit):
