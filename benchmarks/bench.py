@@ -71,12 +71,13 @@ def _runner(what: str, folder: Path, db: Path):
             for f in files:
                 extract_page(f.read_text(encoding="utf-8"), None)  # results are not kept, as in use
         return run
-    if what in ("ingest", "re-extract"):
+    if what.split()[0] in ("ingest", "re-extract"):  # "ingest", or "ingest --jobs 2"
         import contextlib
         import io
 
         from extractor.cli import main
-        args = ["ingest", str(folder), "--db", str(db)] if what == "ingest" else ["re-extract", "--db", str(db)]
+        command, *jobs = what.split()
+        args = (["ingest", str(folder)] if command == "ingest" else ["re-extract"]) + ["--db", str(db)] + jobs
 
         def run():
             with contextlib.redirect_stdout(io.StringIO()):
@@ -136,14 +137,15 @@ def child(what: str, folder: Path, db: Path) -> dict:
     started = time.perf_counter()
     run()
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
 def measure(what: str, folder: Path, runs: int, fresh_db: bool) -> dict | None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        if what == "re-extract":
+        if what.startswith("re-extract"):
             subprocess.run([sys.executable, __file__, "--child", "ingest", str(folder), str(db)], check=True,
                            capture_output=True)
         for _ in range(runs):
@@ -155,15 +157,18 @@ def measure(what: str, folder: Path, runs: int, fresh_db: bool) -> dict | None:
                 return None  # a peer that is not installed
             results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {"seconds": statistics.median(r["seconds"] for r in results),
-            "rss_mb": max(r["rss_mb"] for r in results)}
+            "rss_mb": max(r["rss_mb"] for r in results), "worker_mb": max(r["worker_mb"] for r in results)}
 
 
-def report(count: int, runs: int, peers: bool) -> dict:
+def report(count: int, runs: int, peers: bool, jobs: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
         chars = build_corpus(folder, count)
         rows = {}
-        for what, fresh in (("extract", False), ("ingest", True), ("re-extract", False)):
+        plan = [("extract", False), ("ingest", True), ("re-extract", False)]
+        if jobs > 1:
+            plan += [(f"ingest --jobs {jobs}", True), (f"re-extract --jobs {jobs}", False)]
+        for what, fresh in plan:
             rows[what] = measure(what, folder, runs, fresh)
         if peers:
             for peer in ("jionlp", "recognizers"):
@@ -172,14 +177,20 @@ def report(count: int, runs: int, peers: bool) -> dict:
                     rows[peer] = result
         shutil.rmtree(folder)
     print(f"\n{count} pages, {chars:,} characters, median of {runs} runs")
-    print(f"{'what':<12} {'seconds':>9} {'chars/s':>12} {'pages/s':>9} {'peak RSS MB':>12}")
+    print(f"{'what':<22} {'seconds':>9} {'chars/s':>12} {'pages/s':>9} {'peak RSS MB':>12} {'each worker':>12}")
     for what, r in rows.items():
-        print(f"{what:<12} {r['seconds']:>9.2f} {chars / r['seconds']:>12,.0f} {count / r['seconds']:>9.1f} "
-              f"{r['rss_mb']:>12.1f}")
+        worker = f"{r['worker_mb']:>12.1f}" if "--jobs" in what else ""
+        print(f"{what:<22} {r['seconds']:>9.2f} {chars / r['seconds']:>12,.0f} {count / r['seconds']:>9.1f} "
+              f"{r['rss_mb']:>12.1f} {worker}")
     ours = rows["extract"]["seconds"]
     for peer in ("jionlp", "recognizers"):
         if peer in rows:
             print(f"extraction speed / {peer}: {rows[peer]['seconds'] / ours:.2f}x")
+            for what in ("ingest", "re-extract") + ((f"ingest --jobs {jobs}", f"re-extract --jobs {jobs}") if jobs > 1 else ()):
+                print(f"  {what} speed / {peer}: {rows[peer]['seconds'] / rows[what]['seconds']:.2f}x")
+    for what in ("ingest", "re-extract"):
+        if jobs > 1:
+            print(f"{what} --jobs {jobs} / one job: {rows[what]['seconds'] / rows[f'{what} --jobs {jobs}']['seconds']:.2f}x")
     return {what: count / r["seconds"] for what, r in rows.items()}
 
 
@@ -191,6 +202,7 @@ def main() -> None:
                         help="instead: single pages of these sizes in millions of characters")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown")
     parser.add_argument("--no-peers", action="store_true", help="skip the peers even when installed")
+    parser.add_argument("--jobs", type=int, default=2, help="also time ingest and re-extract with --jobs N (1: not)")
     parser.add_argument("--child", nargs=3, metavar=("WHAT", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -201,11 +213,11 @@ def main() -> None:
         big_pages(args.big_page, args.runs)
         return
     sizes = args.scaling or [args.pages]
-    by_size = {size: report(size, args.runs, not args.no_peers) for size in sizes}
+    by_size = {size: report(size, args.runs, not args.no_peers, args.jobs) for size in sizes}
     if len(sizes) > 1:
         print("\npages/s by corpus size (flat means linear):")
         for what in by_size[sizes[0]]:
-            print(f"{what:<12} " + "  ".join(f"{size}: {by_size[size][what]:8.1f}" for size in sizes))
+            print(f"{what:<22} " + "  ".join(f"{size}: {by_size[size][what]:8.1f}" for size in sizes))
 
 
 if __name__ == "__main__":

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from .errors import WujinError
+
+# Linux forks workers that start at once with the rules loaded; they touch no database handle of
+# the parent (workers only extract). Elsewhere fork is unsafe with system libraries: spawn.
+START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -36,7 +41,7 @@ def in_order(fn: Callable[..., R], tasks: Iterable[tuple[C, tuple | None]], jobs
             yield context, (fn(*args) if args is not None else None)
         return
     ahead = ahead or 4 * jobs
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(START_METHOD),
                                initializer=_ignore_interrupts)
     pending: deque[tuple[C, Future | None]] = deque()
     try:
