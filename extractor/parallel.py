@@ -8,8 +8,11 @@ job. At most ``ahead`` tasks are in flight, so memory stays bounded by the pages
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
+import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,14 +23,23 @@ from .errors import WujinError
 # Linux forks workers that start at once with the rules loaded; they touch no database handle of
 # the parent (workers only extract). Elsewhere fork is unsafe with system libraries: spawn.
 START_METHOD = "fork" if sys.platform == "linux" else "spawn"
+PARENT_CHECK_SECONDS = 0.5
 
 C = TypeVar("C")
 R = TypeVar("R")
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them and says what was saved."""
+def _start_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and says what was saved, and end
+    when the parent is gone (killed, it cannot tell them: they would wait for work forever)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def in_order(fn: Callable[..., R], tasks: Iterable[tuple[C, tuple | None]], jobs: int,
@@ -42,7 +54,7 @@ def in_order(fn: Callable[..., R], tasks: Iterable[tuple[C, tuple | None]], jobs
         return
     ahead = ahead or 4 * jobs
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(START_METHOD),
-                               initializer=_ignore_interrupts)
+                               initializer=_start_worker, initargs=(os.getpid(),))
     pending: deque[tuple[C, Future | None]] = deque()
     try:
         for context, args in tasks:
