@@ -160,7 +160,7 @@ def measure(what: str, folder: Path, runs: int, fresh_db: bool) -> dict | None:
             "rss_mb": max(r["rss_mb"] for r in results), "worker_mb": max(r["worker_mb"] for r in results)}
 
 
-def report(count: int, runs: int, peers: bool, jobs: int) -> dict:
+def report(count: int, runs: int, peers: bool, jobs: int, only: set[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
         chars = build_corpus(folder, count)
@@ -169,7 +169,8 @@ def report(count: int, runs: int, peers: bool, jobs: int) -> dict:
         if jobs > 1:
             plan += [(f"ingest --jobs {jobs}", True), (f"re-extract --jobs {jobs}", False)]
         for what, fresh in plan:
-            rows[what] = measure(what, folder, runs, fresh)
+            if only is None or what.split()[0] in only:
+                rows[what] = measure(what, folder, runs, fresh)
         if peers:
             for peer in ("jionlp", "recognizers"):
                 result = measure(peer, folder, runs, False)
@@ -182,6 +183,8 @@ def report(count: int, runs: int, peers: bool, jobs: int) -> dict:
         worker = f"{r['worker_mb']:>12.1f}" if "--jobs" in what else ""
         print(f"{what:<22} {r['seconds']:>9.2f} {chars / r['seconds']:>12,.0f} {count / r['seconds']:>9.1f} "
               f"{r['rss_mb']:>12.1f} {worker}")
+    if only is not None:
+        return {what: count / r["seconds"] for what, r in rows.items()}
     ours = rows["extract"]["seconds"]
     for peer in ("jionlp", "recognizers"):
         if peer in rows:
@@ -202,6 +205,8 @@ def main() -> None:
                         help="instead: single pages of these sizes in millions of characters")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown")
     parser.add_argument("--no-peers", action="store_true", help="skip the peers even when installed")
+    parser.add_argument("--only", nargs="+", choices=("extract", "ingest", "re-extract"),
+                        help="time only these (no peers, no ratios)")
     parser.add_argument("--jobs", type=int, default=2, help="also time ingest and re-extract with --jobs N (1: not)")
     parser.add_argument("--child", nargs=3, metavar=("WHAT", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -213,7 +218,8 @@ def main() -> None:
         big_pages(args.big_page, args.runs)
         return
     sizes = args.scaling or [args.pages]
-    by_size = {size: report(size, args.runs, not args.no_peers, args.jobs) for size in sizes}
+    by_size = {size: report(size, args.runs, not args.no_peers and not args.only, args.jobs,
+                            set(args.only) if args.only else None) for size in sizes}
     if len(sizes) > 1:
         print("\npages/s by corpus size (flat means linear):")
         for what in by_size[sizes[0]]:

@@ -56,9 +56,7 @@ def _date_arg(text: str) -> date:
 def cmd_ingest(args) -> int:
     rules = load_rules()
     manifest = read_manifest(Path(args.manifest)) if args.manifest else {}
-    pages, errors = find_pages(args.paths)
-    for error in errors:
-        _err(str(error))
+    errors: list = []
     engine = open_database(args.db, writer=True)
     changes = Changes()
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "redated": 0, "duplicate": 0}
@@ -66,7 +64,7 @@ def cmd_ingest(args) -> int:
     try:
         with Session(engine) as session, session.begin():
             run_id = start_run(session, "ingest", rules).id
-        tasks = _ingest_tasks(pages, engine, args.date, manifest)
+        tasks = _ingest_tasks(find_pages(args.paths), engine, args.date, manifest)
         for (path, name, page_file, published, problem), rows in in_order(page_rows, tasks, args.jobs):
             try:
                 if problem is not None:
@@ -103,7 +101,11 @@ def _ingest_tasks(pages, engine, given: date | None, manifest: dict[str, date]):
     """Each page read, dated and checked: ``(context, args)`` for ``page_rows``, args None when
     the page needs no extraction (stored as it is) or cannot be read (context carries the problem)."""
     seen: dict[str, Path] = {}
-    for path, name in pages:
+    for found in pages:
+        if isinstance(found, BadInput):
+            yield (found.path, None, None, None, found), None
+            continue
+        path, name = found
         if name in seen:
             problem = BadInput(str(path), f"same name as {seen[name]} in this run; ingest it apart")
             yield (path, name, None, None, problem), None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .errors import BadInput
 
@@ -22,28 +24,47 @@ class PageFile:
     encoding: str
 
 
-def find_pages(paths: list[str]) -> tuple[list[tuple[Path, str]], list[BadInput]]:
-    """(file, name) for every page under ``paths`` (folders recursively, ``*.txt``), and errors.
+def find_pages(paths: list[str]) -> Iterator[tuple[Path, str] | BadInput]:
+    """(file, name) for every page under ``paths`` (folders recursively, ``*.txt``, in path
+    order), or the error of a path, one at a time: an archive's list of files is never held whole.
 
     A file given directly is named by its file name; a file found in a folder by its path below
     that folder, so two folders' ``page1.txt`` stay apart.
     """
-    found: list[tuple[Path, str]] = []
-    errors: list[BadInput] = []
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
-            if not files:
-                errors.append(BadInput(arg, "no *.txt pages in this folder"))
-            found.extend((f, f.relative_to(path).as_posix()) for f in files)
+            found = False
+            for file in _walk(path):
+                if isinstance(file, BadInput):
+                    yield file
+                    continue
+                found = True
+                yield file, file.relative_to(path).as_posix()
+            if not found:
+                yield BadInput(arg, "no *.txt pages in this folder")
         elif path.is_file():
-            found.append((path, path.name))
+            yield path, path.name
         elif path.exists():
-            errors.append(BadInput(arg, "not a regular file"))
+            yield BadInput(arg, "not a regular file")
         else:
-            errors.append(BadInput(arg, "no such file or directory"))
-    return found, errors
+            yield BadInput(arg, "no such file or directory")
+
+
+def _walk(folder: Path) -> Iterator[Path | BadInput]:
+    """The ``*.txt`` files below ``folder`` in the order of their sorted paths, one folder's
+    entries in memory at a time (links to folders are not followed: they may loop)."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError as exc:
+        yield BadInput(str(folder), f"cannot read folder: {exc.strerror or exc}")
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif entry.name.endswith(".txt") and entry.is_file():
+            yield Path(entry.path)
 
 
 def decode_page(data: bytes, where: str) -> tuple[str, str]:
