@@ -10,7 +10,7 @@ pages -> (text.normalize) repaired text -> (articles.split_articles) articles
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import periods
@@ -127,4 +127,6 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
                 ))
             statement.append((q, meanings[0]))
             del statement[:-MAX_STATEMENT_FIGURES]
+    facts = [f if tracker.in_full(f.subject) == f.subject else replace(f, subject=tracker.in_full(f.subject))
+             for f in facts]  # a short name (in a headline) is the article's longer one
     return settle_thresholds(facts, text, rules)

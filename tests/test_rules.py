@@ -123,6 +123,13 @@ def test_place_word_lists_have_examples_that_hold(table):
             assert all(not m.name or not m.name.startswith(tuple(RULES.name_breaks)) for m in found), example
 
 
+def test_a_name_after_an_oblique_word_is_not_whose_figure():
+    for example in RAW["places"]["oblique_after"]["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and not any(example.startswith(fact.subject, example.find(w) + len(w))
+                                         for w in RULES.oblique_after if w in example), example
+
+
 def test_counted_examples():
     for example in RAW["units"]["counted"]["examples"]:
         [q] = quantities(example)

@@ -116,6 +116,7 @@ class RuleSet:
     name_breaks: tuple[str, ...]
     alias_not_followed_by: tuple[str, ...]
     alias_not_after: tuple[str, ...]
+    oblique_after: tuple[str, ...]  # a name after these is where or by whom, not whose
     non_names: tuple[str, ...]
     descriptive: tuple[str, ...]
     generic: tuple[str, ...]
@@ -328,6 +329,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         name_breaks=tuple(places["name_breaks"]["words"]),
         alias_not_followed_by=tuple(places["alias_not_followed_by"]["words"]),
         alias_not_after=tuple(places["alias_not_after"]["words"]),
+        oblique_after=tuple(places["oblique_after"]["words"]),
         non_names=tuple(places["non_names"]["words"]),
         descriptive=tuple(places["descriptive"]["words"]),
         generic=tuple(places["generic"]["words"]),
