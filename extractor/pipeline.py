@@ -66,6 +66,19 @@ def _balance_compared_year_on_year(q: Quantity, text: str, statement: list[tuple
     return None
 
 
+def _headline_subjects(facts: list[Fact], article: Article) -> list[Fact]:
+    """A headline figure whose headline names no one is the lead's: the subject of the body's
+    first figure ("12345热线受理诉求超42万件" over "…全区12345热线共受理…")."""
+    if not article.heading_count:
+        return facts
+    heading_end = article.segments[article.heading_count - 1][1]
+    lead = next((f.subject for f in facts if f.quantity.norm_start >= heading_end and f.subject), None)
+    if lead is None:
+        return facts
+    return [replace(f, subject=lead) if f.subject is None and f.quantity.norm_start < heading_end else f
+            for f in facts]
+
+
 def window_end(published: date | None, precision: Precision) -> date | None:
     """The last day a paper dated ``published`` with ``precision`` may have come out."""
     if published is None or precision is Precision.DAY:
@@ -127,6 +140,7 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
                 ))
             statement.append((q, meanings[0]))
             del statement[:-MAX_STATEMENT_FIGURES]
+    facts = _headline_subjects(facts, article)
     facts = [f if tracker.in_full(f.subject) == f.subject else replace(f, subject=tracker.in_full(f.subject))
              for f in facts]  # a short name (in a headline) is the article's longer one
     return settle_thresholds(facts, text, rules)

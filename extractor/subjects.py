@@ -197,7 +197,7 @@ class SubjectTracker:
         self.rules = rules
         self.photo = photo
         self.raw_words = raw_words  # (start, end) of the repaired text -> the raw words
-        self.last: dict[int, tuple[str, int]] = {}  # sort -> (name, its paragraph)
+        self.last: dict = {}  # sort, or (sort, ending) -> (name, its paragraph)
         self.latest: str | None = None  # the name (or home place) the article spoke of last
         self.named: set[tuple[int, str]] = set()  # (sort, name) of every name the article spelled out
         self.title_subject = self._pick(mentions(title_text, 0, len(title_text), rules), title_text)
@@ -206,10 +206,10 @@ class SubjectTracker:
         """Whether ``name`` names a project (whose properties carry no inherited period)."""
         return bool(name) and name.endswith(self.rules.entities[PROJECT].endings)
 
-    def _resolve(self, found: list[Mention], last: dict[int, tuple[str, int]], text: str) -> list[tuple[Mention, str]]:
+    def _resolve(self, found: list[Mention], last: dict, text: str) -> list[tuple[Mention, str]]:
         """The names the mentions stand for, in order, each with its mention. A reference resolves
         to the last name of its sort: a bare "项目" only within its paragraph, "该项目", "该行", "镇"
-        across the article."""
+        across the article; "该镇", "街道" to the last name with that ending (refer_by_ending)."""
         names = []
         for mention in found:
             paragraph = text.rfind("\n", 0, mention.start)
@@ -222,9 +222,14 @@ class SubjectTracker:
                 for sort, name in mention.parts + ((mention.sort, mention.name),):
                     if sort >= 0:
                         last[sort] = (name, paragraph)
+                        for ending in self.rules.entities[sort].refer_by_ending:
+                            if name.endswith(ending):
+                                last[(sort, ending)] = (name, paragraph)
             elif mention.sort in last and (mention.demonstrative or mention.sort != PROJECT
                                            or last[mention.sort][1] == paragraph):
-                names.append((mention, last[mention.sort][0]))
+                word = text[mention.start:mention.end]
+                ending = next((e for e in self.rules.entities[mention.sort].refer_by_ending if word.endswith(e)), None)
+                names.append((mention, last.get((mention.sort, ending), last[mention.sort])[0]))
         return names
 
     def _pick(self, found: list[Mention], text: str) -> str | None:
@@ -275,7 +280,20 @@ class SubjectTracker:
                 index = sum(between.count(j) for j in _LIST_JOINS)
                 if index < len(listed):
                     return [listed[index].name]
+        modified = self._modified(text, ctx.end, ctx.sentence_end)
+        if modified:
+            return [modified]
         return [self.subject(text, sentence_start, paragraph_start, pos, clause_end, before)]
+
+    def _modified(self, text: str, end: int, sentence_end: int) -> str | None:
+        """The name a figure modifies: "占地1,200亩的夏溪花木市场", "总投资5亿元的X项目"."""
+        if not text.startswith("的", end):
+            return None
+        ahead = mentions(text, end + 1, min(sentence_end, end + 40), self.rules, self.raw_words)
+        if (ahead and ahead[0].start == end + 1 and ahead[0].name and ahead[0].sort >= 0
+                and not self.rules.entities[ahead[0].sort].stem_length[0]):  # "…的产业片区": not a district
+            return self._pick(ahead[:1], text)
+        return None
 
     def _before(self, text: str, sentence_start: int, sentence_end: int, pos: int) -> list[Mention]:
         """The mentions of the sentence that end before ``pos`` (the sentence is read once)."""

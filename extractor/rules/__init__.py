@@ -81,6 +81,7 @@ class EntityRule:
     refer: tuple[str, ...]
     not_followed_by: str
     stem_length: tuple[int, int] = (0, 24)  # a name's characters before its ending, at least and at most
+    refer_by_ending: tuple[str, ...] = ()  # endings whose references ("该镇", "街道") mean the last name so ending
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one RuleSet per load
@@ -296,7 +297,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         for word in row["words"]:
             aliases[word] = name
     entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""),
-                                tuple(r.get("stem_length", (0, 24))))
+                                tuple(r.get("stem_length", (0, 24))), tuple(r.get("refer_by_ending", ())))
                      for r in places["entity"])
 
     return RuleSet(
