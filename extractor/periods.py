@@ -219,13 +219,14 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
                segment: SegmentPeriods, metric: Metric, level: bool = True, of_project: bool = False) -> Period | None:
     """The period of the figure at ``pos``: the phrase nearest before it in its sentence; else the
     latest period set at the head of a clause earlier in its paragraph ("报告指出,2023年是…"); else
-    the article's. A project's own figures take no period they do not state."""
+    the article's. A project's own figures, and those of a sentence telling what happened at the
+    event ("会上,…"), take no period they do not state."""
     rules, published = article.rules, article.published
     phrases = segment.between(sentence_start, pos)
     year_hint = segment.year(paragraph_start, pos) or article.head_year
     if phrases:
         return resolve(phrases[-1], published, year_hint, metric, level, article.until)
-    if of_project:
+    if of_project or text.startswith(rules.scene_openers, sentence_start):
         return None
     heads = [ph for ph in segment.between(paragraph_start, sentence_start)
              if _heads_clause(text, ph, paragraph_start, rules)]

@@ -179,6 +179,12 @@ def test_comparison_baselines_are_not_periods():
         assert fact.period is None, example
 
 
+def test_a_sentence_at_the_event_takes_no_inherited_period():
+    for example in RAW["periods"]["scene_openers"]["examples"]:
+        *_, fact = facts(example)
+        assert fact.period is None, example
+
+
 def test_status_cues_naming_a_plan_are_not_statuses():
     for example in RAW["cues"]["status_not_followed_by"]["examples"]:
         assert all(f.status == "actual" for f in facts(example)), example

@@ -111,6 +111,7 @@ class RuleSet:
     not_period_before: str
     not_period_after: tuple[str, ...]
     head_after_words: tuple[str, ...]
+    scene_openers: tuple[str, ...]  # a sentence opening so tells what happened at an event: no inherited period
     home: dict[str, str]
     aliases: dict[str, str]  # word -> place name
     entities: tuple[EntityRule, ...]
@@ -324,6 +325,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         not_period_before=t["periods"]["not_a_period"]["before"],
         not_period_after=tuple(t["periods"]["not_a_period"]["after"]),
         head_after_words=tuple(t["periods"]["clause_heads"]["after_words"]),
+        scene_openers=tuple(t["periods"]["scene_openers"]["words"]),
         home=home,
         aliases=aliases,
         entities=entities,
