@@ -10,6 +10,7 @@ pages -> (text.normalize) repaired text -> (articles.split_articles) articles
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -25,7 +26,8 @@ from .text import NormText, normalize
 from .vocab import ArticleKind, Kind, Measure, Precision
 
 
-MAX_STATEMENT_FIGURES = 12  # the figures of a statement a later one may refer back to
+MAX_STATEMENT_FIGURES = 12
+_YEAR_ON_YEAR_RATE = re.compile("同比(?![多少])")  # 同比增长 compares rates; 同比多增 compares the change  # the figures of a statement a later one may refer back to
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,16 @@ def extract_page(raw: str, published: date | None, rules: RuleSet | None = None,
 
 def _balance_compared_year_on_year(q: Quantity, text: str, statement: list[tuple[Quantity, Meaning]]):
     """The balance metric a rate compares year on year, when the rate follows a balance in its
-    statement and is not a change since the start of the year (较年初)."""
+    statement and is not a change since the start of the year (较年初) unless 同比 follows that."""
     if q.kind not in (Kind.PERCENT, Kind.PP):
         return None
     for prev_q, prev in reversed(statement):
         if prev.metric in periods.BALANCES and prev.measure is Measure.LEVEL:
             between = text[prev_q.norm_end:q.norm_start]
-            return None if ("年初" in between or "年末" in between) else prev.metric
+            since_start = max(between.rfind("年初"), between.rfind("年末"))
+            if since_start >= 0 and not _YEAR_ON_YEAR_RATE.search(between, since_start):
+                return None  # "较年初增加435.9亿元,增长13.1%" goes on from the start of the year
+            return prev.metric  # "较年初增加386.5亿元,同比增长16.3%": year on year, like the balance
     return None
 
 
