@@ -220,10 +220,21 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     """The period of the figure at ``pos``: the phrase nearest before it in its sentence; else the
     latest period set at the head of a clause earlier in its paragraph ("报告指出,2023年是…"); else
     the article's. A project's own figures, and those of a sentence telling what happened at the
-    event ("会上,…"), take no period they do not state."""
+    event ("会上,…"), take no period they do not state, but for a project's progress ("完成投资");
+    what a project will do once built ("达产后
+    年产值…") takes none unless a phrase follows those words."""
     rules, published = article.rules, article.published
     phrases = segment.between(sentence_start, pos)
+    if of_project:
+        clause = max(sentence_start, *(text.rfind(c, sentence_start, pos) + 1 for c in ",;:"))
+        of_project = not any(text.find(w, clause, pos) >= 0 for w in rules.project_progress)
+    if of_project:  # a project's property takes a phrase of its own statement only
+        statement = text.rfind(";", sentence_start, pos) + 1
+        phrases = [ph for ph in phrases if ph.start >= statement]
     year_hint = segment.year(paragraph_start, pos) or article.head_year
+    built = max((text.rfind(w, sentence_start, pos) for w in rules.once_built), default=-1)
+    if built >= 0 and (not phrases or phrases[-1].end <= built):
+        return None  # "投产后年产值可达12亿元": a capacity
     if phrases:
         return resolve(phrases[-1], published, year_hint, metric, level, article.until)
     if of_project or text.startswith(rules.scene_openers, sentence_start):

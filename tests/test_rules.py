@@ -185,6 +185,18 @@ def test_a_sentence_at_the_event_takes_no_inherited_period():
         assert fact.period is None, example
 
 
+def test_what_a_project_does_once_built_has_no_period():
+    for example in RAW["periods"]["once_built"]["examples"]:
+        *_, fact = facts(example)
+        assert fact.period is None, example
+
+
+def test_a_projects_progress_takes_the_paragraphs_period():
+    for example in RAW["periods"]["project_progress"]["examples"]:
+        *_, fact = facts(example)
+        assert fact.period is not None, example
+
+
 def test_status_cues_naming_a_plan_are_not_statuses():
     for example in RAW["cues"]["status_not_followed_by"]["examples"]:
         assert all(f.status == "actual" for f in facts(example)), example
