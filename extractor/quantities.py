@@ -132,6 +132,9 @@ def _counted(text: str, start: int, end: int, unit: UnitRule, rules: RuleSet) ->
             at = text.rfind(verb, lo, hi)
             if at >= 0 and at + len(verb) > lo:
                 lo, cut = at + len(verb), True
+        for verb in rules.counted_opening_verbs:  # "服务科技型企业860户", but "养老服务中心14家"
+            if text.startswith(verb, lo) and hi - lo > len(verb):
+                lo, cut = lo + len(verb), True
         noun = text[lo:hi]
         if any(w in noun for w in rules.counted_not_nouns):
             return None  # "较去年同期多增210户": a comparison, not the thing counted

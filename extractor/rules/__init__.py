@@ -129,6 +129,7 @@ class RuleSet:
     short_names: dict[str, str]  # 武进高新区 -> 武进国家高新区
     counted_stop_words: tuple[str, ...]
     counted_lead_verbs: tuple[str, ...]
+    counted_opening_verbs: tuple[str, ...]
     counted_merge: tuple[str, ...]
     counted_heads: tuple[str, ...]
     counted_single_char_not: str
@@ -345,6 +346,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         short_names={k: v for k, v in places["short_names"].items() if k != "examples"},
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
         counted_lead_verbs=tuple(t["units"]["counted"]["lead_verbs"]),
+        counted_opening_verbs=tuple(t["units"]["counted"]["opening_verbs"]),
         counted_merge=tuple(t["units"]["counted"]["merge"]),
         counted_heads=tuple(sorted(t["units"]["counted"]["heads"], key=len, reverse=True)),
         counted_single_char_not=t["units"]["counted"]["single_char_not"],
