@@ -12,7 +12,7 @@ last named subject of the same sort in the article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from .context import SENTENCE_ENDS
@@ -22,6 +22,7 @@ PROJECT = 0  # the entity rule of projects (first in places.toml)
 _SHARED = re.compile(r"[^,;。]{0,12}?(?:均|都|皆|双双)")  # "A、B均增长8%": the value is each one's
 _RESPECTIVE = re.compile(r"[^;。]{0,40}分别")  # "A、B分别完成…、…,分别增长12.1%、15.6%": the i-th is the i-th's
 _LIST_JOINS = ("、", "和", "及", "与")
+_LIST_END = re.compile(r"[^,;:。!?\n]{0,16}?等")  # the rest of a list up to its 等
 _LABEL = re.compile(r"\d{1,3}[号#]")  # "项目1号厂房": a numbered part of the named thing
 MAX_SENTENCES_BACK = 3  # how far back in its paragraph a figure looks for whose it is
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()—]"  # no digits: a figure is never part of a name; 武进—溧阳 is
@@ -39,6 +40,7 @@ class Mention:
     common: bool = False  # a common word that ends like a place ("江南农村" of 江南农村商业银行)
     bare: bool = False  # an ending alone that refers to nothing ("学校" in 乡村学校少年宫): only joins a name
     described: bool = False  # a name made a description by a descriptive word ("中国农业银行"): joins a name after it
+    listed: bool = False  # one of a list closed by 等: an example, never whose figure
     oblique: bool = False  # where or by whom ("选址溧阳市社渚镇", "由X公司投资建设"): whose only if nothing else is
 
 
@@ -139,8 +141,19 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         if (kept and mention.start == kept[-1].end and kept[-1].sort < 0 and mention.sort >= 0
                 and mention.name is None and not mention.demonstrative):
             continue  # 全区 + 各级工会, 全区 + 重大项目: the home place's, not the last one named
+        if kept and kept[-1].oblique and text[kept[-1].end:mention.start] in _LIST_JOINS:
+            mention = replace(mention, oblique=True)  # "在雪堰镇、南夏墅街道等8个镇推广": all where
         kept.append(mention)
-    return [m for m in kept if not m.bare]
+    return [replace(m, listed=True) if _listed(text, m, hi) else m for m in kept if not m.bare]
+
+
+def _listed(text: str, m: Mention, hi: int) -> bool:
+    """A member of a list closed by 等 ("数据中心、充电桩等设施", "各镇党委、国经集团党委等12个"):
+    an example of what is counted, not whose figure it is."""
+    if not (text.startswith("、", m.end) or text.endswith("、", 0, m.start)):
+        return False
+    closing = _LIST_END.match(text, m.end, hi)
+    return closing is not None
 
 
 def _same(full: str, short: str, rules: RuleSet) -> bool:
@@ -217,7 +230,7 @@ class SubjectTracker:
                 name = self.rules.short_names.get(mention.name, mention.name)
                 if mention.sort in last and _same(last[mention.sort][0], name, self.rules):
                     name = last[mention.sort][0]  # "武进支行", "农行武进支行" after "中国农业银行武进支行"
-                mention = Mention(mention.start, mention.end, name, mention.sort, mention.parts, oblique=mention.oblique)
+                mention = replace(mention, name=name)
                 names.append((mention, mention.name))
                 for sort, name in mention.parts + ((mention.sort, mention.name),):
                     if sort >= 0:
@@ -233,7 +246,7 @@ class SubjectTracker:
         return names
 
     def _pick(self, found: list[Mention], text: str) -> str | None:
-        names = self._resolve(found, dict(self.last), text)
+        names = [(m, n) for m, n in self._resolve(found, dict(self.last), text) if not m.listed]
         direct = [name for mention, name in names if not mention.oblique]
         return (direct or [name for _, name in names] or [None])[-1]
 
