@@ -69,7 +69,8 @@ def _longest_first(rules: RuleSet, which: str) -> tuple[str, ...]:
     words = {
         "before": rules.qualifiers_before,
         "after": rules.qualifiers_after,
-        "trailing": set(rules.counted_lead_verbs) | set(rules.qualifiers_before) | set(rules.change_cues),
+        "trailing": (set(rules.counted_lead_verbs) | set(rules.counted_trailing_verbs) | set(rules.qualifiers_before)
+                     | set(rules.change_cues)),
     }[which]
     return tuple(sorted(words, key=len, reverse=True))
 

@@ -130,6 +130,7 @@ class RuleSet:
     counted_stop_words: tuple[str, ...]
     counted_lead_verbs: tuple[str, ...]
     counted_opening_verbs: tuple[str, ...]
+    counted_trailing_verbs: tuple[str, ...]
     counted_merge: tuple[str, ...]
     counted_heads: tuple[str, ...]
     counted_single_char_not: str
@@ -347,6 +348,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
         counted_lead_verbs=tuple(t["units"]["counted"]["lead_verbs"]),
         counted_opening_verbs=tuple(t["units"]["counted"]["opening_verbs"]),
+        counted_trailing_verbs=tuple(t["units"]["counted"]["trailing_verbs"]),
         counted_merge=tuple(t["units"]["counted"]["merge"]),
         counted_heads=tuple(sorted(t["units"]["counted"]["heads"], key=len, reverse=True)),
         counted_single_char_not=t["units"]["counted"]["single_char_not"],
