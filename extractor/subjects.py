@@ -76,8 +76,10 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         stem = m.group("stem") if long_name else m.group("short_stem")
         ending_group = "ending" if long_name else "short_ending"
         cut = 0
+        whole = stem + m.group(ending_group)
         for b in breaks.finditer(stem):
-            cut = b.end()
+            if not whole.startswith(rules.unbroken, b.start()):  # 中国建设银行: 建设 is the name's
+                cut = b.end()
         stem = stem[cut:]
         start = m.start(ending_group) - len(stem)
         sort = _sort_of(m.group(ending_group), rules)

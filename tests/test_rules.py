@@ -130,6 +130,12 @@ def test_a_name_after_an_oblique_word_is_not_whose_figure():
                                          for w in RULES.oblique_after if w in example), example
 
 
+def test_names_run_on_through_their_own_words():
+    for example in RAW["places"]["unbroken"]["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and any(w in fact.subject for w in RULES.unbroken), example
+
+
 def test_counted_examples():
     for example in RAW["units"]["counted"]["examples"]:
         [q] = quantities(example)
