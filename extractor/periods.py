@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from bisect import bisect_left
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .facts import Period
 from .numbers import NumberError, parse_chinese
@@ -232,7 +232,7 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
         statement = text.rfind(";", sentence_start, pos) + 1
         phrases = [ph for ph in phrases if ph.start >= statement]
     year_hint = segment.year(paragraph_start, pos) or article.head_year
-    built = max((text.rfind(w, sentence_start, pos) for w in rules.once_built), default=-1)
+    built = max((m.start() for m in _once_built(rules).finditer(text, sentence_start, pos)), default=-1)
     if built >= 0 and (not phrases or phrases[-1].end <= built):
         return None  # "投产后年产值可达12亿元": a capacity
     if phrases:
@@ -247,6 +247,12 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     if article.head is not None:
         return resolve(article.head, published, article.head_year, metric, level, article.until)
     return None
+
+
+@cache
+def _once_built(rules: RuleSet) -> re.Pattern:
+    """One pattern for the once_built words ("达产后", "建成后")."""
+    return re.compile("|".join(map(re.escape, sorted(rules.once_built, key=len, reverse=True))))
 
 
 def _heads_clause(text: str, phrase: _Phrase, paragraph_start: int, rules: RuleSet) -> bool:

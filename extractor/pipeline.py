@@ -146,6 +146,7 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
             statement.append((q, meanings[0]))
             del statement[:-MAX_STATEMENT_FIGURES]
     facts = _headline_subjects(facts, article)
-    facts = [f if tracker.in_full(f.subject) == f.subject else replace(f, subject=tracker.in_full(f.subject))
+    full = {name: tracker.in_full(name) for name in {f.subject for f in facts}}
+    facts = [f if full[f.subject] == f.subject else replace(f, subject=full[f.subject])
              for f in facts]  # a short name (in a headline) is the article's longer one
     return settle_thresholds(facts, text, rules)

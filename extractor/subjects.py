@@ -167,8 +167,14 @@ def _same(full: str, short: str, rules: RuleSet) -> bool:
     shared = 0
     while shared < min(len(full), len(short)) and full[-1 - shared] == short[-1 - shared]:
         shared += 1
-    ending = max((len(e) for r in rules.entities for e in r.endings if short.endswith(e)), default=0)
-    return len(short) < len(full) and shared >= max(4, ending + 2)
+    if len(short) >= len(full) or shared < 4:
+        return False
+    return shared >= _ending_length(short, rules) + 2
+
+
+@lru_cache(maxsize=1024)
+def _ending_length(name: str, rules: RuleSet) -> int:
+    return max((len(e) for r in rules.entities for e in r.endings if name.endswith(e)), default=0)
 
 
 def _compared(text: str, at: int, rules: RuleSet) -> bool:
@@ -232,7 +238,8 @@ class SubjectTracker:
                 name = self.rules.short_names.get(mention.name, mention.name)
                 if mention.sort in last and _same(last[mention.sort][0], name, self.rules):
                     name = last[mention.sort][0]  # "武进支行", "农行武进支行" after "中国农业银行武进支行"
-                mention = replace(mention, name=name)
+                if name != mention.name:
+                    mention = replace(mention, name=name)
                 names.append((mention, mention.name))
                 for sort, name in mention.parts + ((mention.sort, mention.name),):
                     if sort >= 0:
@@ -267,7 +274,7 @@ class SubjectTracker:
     def in_full(self, name: str | None) -> str | None:
         """The one longer way the article writes ``name`` ("农行武进支行" in a headline, "中国农业
         银行武进支行" in the body), else ``name``."""
-        if not name:
+        if not name or len(self.named) < 2:
             return name
         sorts = {sort for sort, n in self.named if n == name}
         longer = {n for sort, n in self.named if sort in sorts and len(n) > len(name) and _same(n, name, self.rules)}
