@@ -71,17 +71,29 @@ def _balance_compared_year_on_year(q: Quantity, text: str, statement: list[tuple
     return None
 
 
-def _headline_subjects(facts: list[Fact], article: Article) -> list[Fact]:
+def _headline_facts(facts: list[Fact], article: Article, until: date | None) -> list[Fact]:
     """A headline figure whose headline names no one is the lead's: the subject of the body's
-    first figure ("12345热线受理诉求超42万件" over "…全区12345热线共受理…")."""
+    first figure ("12345热线受理诉求超42万件" over "…全区12345热线共受理…"); one without a period
+    takes the period of the same value in the body ("村均收入达780万元" over "去年,…村均780万元")."""
     if not article.heading_count:
         return facts
     heading_end = article.segments[article.heading_count - 1][1]
-    lead = next((f.subject for f in facts if f.quantity.norm_start >= heading_end and f.subject), None)
-    if lead is None:
-        return facts
-    return [replace(f, subject=lead) if f.subject is None and f.quantity.norm_start < heading_end else f
-            for f in facts]
+    body = [f for f in facts if f.quantity.norm_start >= heading_end]
+    lead = next((f.subject for f in body if f.subject), None)
+    dated = {}  # a headline figure the body states again is dated as the body dates it
+    for f in body:
+        if f.period is not None:
+            dated.setdefault((f.quantity.value, f.quantity.unit), f.period)
+    out = []
+    for f in facts:
+        if f.quantity.norm_start < heading_end:
+            if f.subject is None and lead is not None:
+                f = replace(f, subject=lead)
+            if f.period is None and (f.quantity.value, f.quantity.unit) in dated:
+                period = dated[(f.quantity.value, f.quantity.unit)]
+                f = replace(f, period=period, status=status_for(f.status, period, until))
+        out.append(f)
+    return out
 
 
 def window_end(published: date | None, precision: Precision) -> date | None:
@@ -145,7 +157,7 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
                 ))
             statement.append((q, meanings[0]))
             del statement[:-MAX_STATEMENT_FIGURES]
-    facts = _headline_subjects(facts, article)
+    facts = _headline_facts(facts, article, until)
     full = {name: tracker.in_full(name) for name in {f.subject for f in facts}}
     facts = [f if full[f.subject] == f.subject else replace(f, subject=full[f.subject])
              for f in facts]  # a short name (in a headline) is the article's longer one
