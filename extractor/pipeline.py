@@ -56,16 +56,19 @@ def extract_page(raw: str, published: date | None, rules: RuleSet | None = None,
     return PageExtraction(norm, articles, facts)
 
 
-def _balance_compared_year_on_year(q: Quantity, text: str, statement: list[tuple[Quantity, Meaning]]):
+def _balance_compared_year_on_year(q: Quantity, text: str, statement: list[tuple[Quantity, Meaning]],
+                                   meaning: Meaning):
     """The balance metric a rate compares year on year, when the rate follows a balance in its
-    statement and is not a change since the start of the year (较年初) unless 同比 follows that."""
+    statement and is not a change since the start of the year (较年初) unless 同比 follows that;
+    a share of the balance (not a change) is read like the balance too."""
     if q.kind not in (Kind.PERCENT, Kind.PP):
         return None
     for prev_q, prev in reversed(statement):
         if prev.metric in periods.BALANCES and prev.measure is Measure.LEVEL:
             between = text[prev_q.norm_end:q.norm_start]
             since_start = max(between.rfind("年初"), between.rfind("年末"))
-            if since_start >= 0 and not _YEAR_ON_YEAR_RATE.search(between, since_start):
+            if (since_start >= 0 and meaning.measure is not Measure.RATIO
+                    and not _YEAR_ON_YEAR_RATE.search(between, since_start)):
                 return None  # "较年初增加435.9亿元,增长13.1%" goes on from the start of the year
             return prev.metric  # "较年初增加386.5亿元,同比增长16.3%": year on year, like the balance
     return None
@@ -137,7 +140,7 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
             meanings = classify_all(q, text, ctx, statement, rules)
             for meaning, subject in ((m, s) for m in meanings for s in subjects):
                 metric, level = meaning.metric, meaning.measure is Measure.LEVEL
-                balance = _balance_compared_year_on_year(q, text, statement)
+                balance = _balance_compared_year_on_year(q, text, statement, meaning)
                 if balance is not None:  # "存款余额4218.6亿元,同比增长11.7%": read like the balance
                     metric, level = balance, True
                 period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates, segment,
