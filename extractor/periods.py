@@ -219,8 +219,8 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
                segment: SegmentPeriods, metric: Metric, level: bool = True, of_project: bool = False) -> Period | None:
     """The period of the figure at ``pos``: the phrase nearest before it in its sentence; else the
     latest period set at the head of a clause earlier in its paragraph ("报告指出,2023年是…"); else
-    the article's. A project's own figures, and those of a sentence telling what happened at the
-    event ("会上,…"), take no period they do not state, but for a project's progress ("完成投资");
+    the article's; a breakdown ("分市场看,…") goes back to the paragraph's first period. A project's
+    own figures, and those of a sentence telling what happened at the event ("会上,…"), take no period they do not state, but for a project's progress ("完成投资");
     what a project will do once built ("达产后
     年产值…") takes none unless a phrase follows those words."""
     rules, published = article.rules, article.published
@@ -237,13 +237,15 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
         return None  # "投产后年产值可达12亿元": a capacity
     if phrases:
         return resolve(phrases[-1], published, year_hint, metric, level, article.until)
-    if of_project or text.startswith(rules.scene_openers, sentence_start):
+    opening = text[sentence_start:max(sentence_start, text.find(",", sentence_start, pos))]
+    if of_project or opening.endswith(rules.scene_openers):  # "会上,", "在第137届广交会上,"
         return None
     heads = [ph for ph in segment.between(paragraph_start, sentence_start)
              if _heads_clause(text, ph, paragraph_start, rules)]
     if heads:
-        hint = segment.year(paragraph_start, heads[-1].end) or article.head_year
-        return resolve(heads[-1], published, hint, metric, level, article.until)
+        head = heads[0] if rules.breakdown.fullmatch(opening) else heads[-1]  # "分市场看,": the main period
+        hint = segment.year(paragraph_start, head.end) or article.head_year
+        return resolve(head, published, hint, metric, level, article.until)
     if article.head is not None:
         return resolve(article.head, published, article.head_year, metric, level, article.until)
     return None

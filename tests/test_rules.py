@@ -203,6 +203,12 @@ def test_a_projects_progress_takes_the_paragraphs_period():
         assert fact.period is not None, example
 
 
+def test_a_breakdown_speaks_of_the_paragraphs_main_period():
+    for example in RAW["periods"]["breakdown"]["examples"]:
+        *_, fact = facts(example)
+        assert fact.period is not None and fact.period.phrase.startswith("2025年1"), example
+
+
 def test_status_cues_naming_a_plan_are_not_statuses():
     for example in RAW["cues"]["status_not_followed_by"]["examples"]:
         assert all(f.status == "actual" for f in facts(example)), example

@@ -112,6 +112,7 @@ class RuleSet:
     not_period_after: tuple[str, ...]
     head_after_words: tuple[str, ...]
     scene_openers: tuple[str, ...]  # a sentence opening so tells what happened at an event: no inherited period
+    breakdown: re.Pattern  # a sentence opening a breakdown ("分市场看"): it speaks of the paragraph's main period
     once_built: tuple[str, ...]  # "达产后", "建成后": what follows is a capacity, of no period
     project_progress: tuple[str, ...]  # "完成投资4.2亿元": a project's progress, dated like the district's
     home: dict[str, str]
@@ -332,6 +333,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         head_after_words=tuple(t["periods"]["clause_heads"]["after_words"]),
         scene_openers=tuple(t["periods"]["scene_openers"]["words"]),
         once_built=tuple(t["periods"]["once_built"]["words"]),
+        breakdown=_compile(t["periods"]["breakdown"]["pattern"], "periods.toml breakdown"),
         project_progress=tuple(t["periods"]["project_progress"]["words"]),
         home=home,
         aliases=aliases,
