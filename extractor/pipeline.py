@@ -145,7 +145,7 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
                     metric, level = balance, True
                 period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates, segment,
                                             metric, level,
-                                            tracker.is_project(subject) and not is_threshold(q, text, rules))
+                                            tracker.is_property(text, ctx, subject) and not is_threshold(q, text, rules))
                 facts.append(Fact(
                     article_seq=article.seq,
                     quantity=q,

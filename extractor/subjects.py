@@ -227,6 +227,11 @@ class SubjectTracker:
         """Whether ``name`` names a project (whose properties carry no inherited period)."""
         return bool(name) and name.endswith(self.rules.entities[PROJECT].endings)
 
+    def is_property(self, text: str, ctx, name: str | None) -> bool:
+        """Whether the figure at ``ctx`` is a property of ``name`` (which then carries no inherited
+        period): ``name`` is a project, or the figure modifies it ("占地1,200亩的夏溪花木市场")."""
+        return self.is_project(name) or (bool(name) and self._modified(text, ctx.end, ctx.sentence_end) == name)
+
     def _resolve(self, found: list[Mention], last: dict, text: str) -> list[tuple[Mention, str]]:
         """The names the mentions stand for, in order, each with its mention. A reference resolves
         to the last name of its sort: a bare "项目" only within its paragraph, "该项目", "该行", "镇"
