@@ -42,6 +42,7 @@ class Mention:
     described: bool = False  # a name made a description by a descriptive word ("中国农业银行"): joins a name after it
     listed: bool = False  # one of a list closed by 等: an example, never whose figure
     oblique: bool = False  # where or by whom ("选址溧阳市社渚镇", "由X公司投资建设"): whose only if nothing else is
+    created: bool = False  # set up by the one spoken of ("该行设立科技支行"): oblique, and never what 该行 means
 
 
 @cache
@@ -110,7 +111,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             name = raw_words(start, end) if raw_words else stem + ending
             name = _home_prefixed(name, rules)
         found.append(Mention(start, end, name if named else None, sort, common=common, bare=bare,
-                             described=described and not named, oblique=text.endswith(rules.oblique_after, 0, start)))
+                             described=described and not named, oblique=text.endswith(rules.oblique_after, 0, start),
+                             created=text.endswith(rules.created_after, 0, start)))
     refer, refer_sorts = _references(rules)
     for m in refer.finditer(text, lo, hi):
         found.append(Mention(m.start(), m.end(), None, refer_sorts[m.group()], (), m.group().startswith("该")))
@@ -139,7 +141,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
                 kept.append(mention)
                 continue
             parts = prev.parts + (((prev.sort, prev.name),) if prev.name else ())
-            mention = Mention(prev.start, mention.end, name, mention.sort, parts, oblique=prev.oblique)
+            mention = Mention(prev.start, mention.end, name, mention.sort, parts, oblique=prev.oblique,
+                              created=prev.created)
         if (kept and mention.start == kept[-1].end and kept[-1].sort < 0 and mention.sort >= 0
                 and mention.name is None and not mention.demonstrative):
             continue  # 全区 + 各级工会, 全区 + 重大项目: the home place's, not the last one named
@@ -247,7 +250,7 @@ class SubjectTracker:
                     mention = replace(mention, name=name)
                 names.append((mention, mention.name))
                 for sort, name in mention.parts + ((mention.sort, mention.name),):
-                    if sort >= 0:
+                    if sort >= 0 and not mention.created:
                         last[sort] = (name, paragraph)
                         for ending in self.rules.entities[sort].refer_by_ending:
                             if name.endswith(ending):
@@ -261,7 +264,7 @@ class SubjectTracker:
 
     def _pick(self, found: list[Mention], text: str) -> str | None:
         names = [(m, n) for m, n in self._resolve(found, dict(self.last), text) if not m.listed]
-        direct = [name for mention, name in names if not mention.oblique]
+        direct = [name for mention, name in names if not (mention.oblique or mention.created)]
         return (direct or [name for _, name in names] or [None])[-1]
 
     def remember(self, text: str, lo: int, hi: int) -> None:
@@ -358,7 +361,7 @@ class SubjectTracker:
                 return None
             lo = max(paragraph_start, max(text.rfind(c, paragraph_start, hi - 1) for c in SENTENCE_ENDS) + 1)
             names = self._resolve(mentions(text, lo, hi, self.rules, self.raw_words), dict(self.last), text)
-            direct = [name for mention, name in names if not mention.oblique]
+            direct = [name for mention, name in names if not (mention.oblique or mention.created)]
             if names:
                 return (direct or [name for _, name in names])[0]
             hi = lo

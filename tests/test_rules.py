@@ -136,6 +136,12 @@ def test_names_run_on_through_their_own_words():
         assert fact.subject and any(w in fact.subject for w in RULES.unbroken), example
 
 
+def test_a_name_set_up_by_the_subject_is_not_it():
+    for example in RAW["places"]["created_after"]["examples"]:
+        found = facts(example)
+        assert found and all(f.subject and not f.subject.endswith("专营支行") for f in found), example
+
+
 def test_counted_examples():
     for example in RAW["units"]["counted"]["examples"]:
         [q] = quantities(example)

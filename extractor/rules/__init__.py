@@ -122,6 +122,7 @@ class RuleSet:
     alias_not_followed_by: tuple[str, ...]
     alias_not_after: tuple[str, ...]
     oblique_after: tuple[str, ...]  # a name after these is where or by whom, not whose
+    created_after: tuple[str, ...]  # a name after these is set up by the one spoken of
     unbroken: tuple[str, ...]  # words of names that hold a name break ("建设银行")
     non_names: tuple[str, ...]
     descriptive: tuple[str, ...]
@@ -342,6 +343,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         alias_not_followed_by=tuple(places["alias_not_followed_by"]["words"]),
         alias_not_after=tuple(places["alias_not_after"]["words"]),
         oblique_after=tuple(places["oblique_after"]["words"]),
+        created_after=tuple(places["created_after"]["words"]),
         unbroken=tuple(places["unbroken"]["words"]),
         non_names=tuple(places["non_names"]["words"]),
         descriptive=tuple(places["descriptive"]["words"]),
