@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from bisect import bisect_left
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .facts import Period
 from .numbers import NumberError, parse_chinese
@@ -219,22 +219,42 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
                segment: SegmentPeriods, metric: Metric, level: bool = True, of_project: bool = False) -> Period | None:
     """The period of the figure at ``pos``: the phrase nearest before it in its sentence; else the
     latest period set at the head of a clause earlier in its paragraph ("报告指出,2023年是…"); else
-    the article's. A project's own figures take no period they do not state."""
+    the article's; a breakdown ("分市场看,…") goes back to the paragraph's first period. A project's
+    own figures, and those of a sentence telling what happened at the event ("会上,…"), take no period they do not state, but for a project's progress ("完成投资");
+    what a project will do once built ("达产后
+    年产值…") takes none unless a phrase follows those words."""
     rules, published = article.rules, article.published
     phrases = segment.between(sentence_start, pos)
+    if of_project:
+        clause = max(sentence_start, *(text.rfind(c, sentence_start, pos) + 1 for c in ",;:"))
+        of_project = not any(text.find(w, clause, pos) >= 0 for w in rules.project_progress)
+    if of_project:  # a project's property takes a phrase of its own statement only
+        statement = text.rfind(";", sentence_start, pos) + 1
+        phrases = [ph for ph in phrases if ph.start >= statement]
     year_hint = segment.year(paragraph_start, pos) or article.head_year
+    built = max((m.start() for m in _once_built(rules).finditer(text, sentence_start, pos)), default=-1)
+    if built >= 0 and (not phrases or phrases[-1].end <= built):
+        return None  # "投产后年产值可达12亿元": a capacity
     if phrases:
         return resolve(phrases[-1], published, year_hint, metric, level, article.until)
-    if of_project:
+    opening = text[sentence_start:max(sentence_start, text.find(",", sentence_start, pos))]
+    if of_project or opening.endswith(rules.scene_openers):  # "会上,", "在第137届广交会上,"
         return None
     heads = [ph for ph in segment.between(paragraph_start, sentence_start)
              if _heads_clause(text, ph, paragraph_start, rules)]
     if heads:
-        hint = segment.year(paragraph_start, heads[-1].end) or article.head_year
-        return resolve(heads[-1], published, hint, metric, level, article.until)
+        head = heads[0] if rules.breakdown.fullmatch(opening) else heads[-1]  # "分市场看,": the main period
+        hint = segment.year(paragraph_start, head.end) or article.head_year
+        return resolve(head, published, hint, metric, level, article.until)
     if article.head is not None:
         return resolve(article.head, published, article.head_year, metric, level, article.until)
     return None
+
+
+@cache
+def _once_built(rules: RuleSet) -> re.Pattern:
+    """One pattern for the once_built words ("达产后", "建成后")."""
+    return re.compile("|".join(map(re.escape, sorted(rules.once_built, key=len, reverse=True))))
 
 
 def _heads_clause(text: str, phrase: _Phrase, paragraph_start: int, rules: RuleSet) -> bool:

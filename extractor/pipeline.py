@@ -10,7 +10,8 @@ pages -> (text.normalize) repaired text -> (articles.split_articles) articles
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import periods
@@ -25,7 +26,8 @@ from .text import NormText, normalize
 from .vocab import ArticleKind, Kind, Measure, Precision
 
 
-MAX_STATEMENT_FIGURES = 12  # the figures of a statement a later one may refer back to
+MAX_STATEMENT_FIGURES = 12
+_YEAR_ON_YEAR_RATE = re.compile("同比(?![多少])")  # 同比增长 compares rates; 同比多增 compares the change  # the figures of a statement a later one may refer back to
 
 
 @dataclass(frozen=True)
@@ -54,16 +56,47 @@ def extract_page(raw: str, published: date | None, rules: RuleSet | None = None,
     return PageExtraction(norm, articles, facts)
 
 
-def _balance_compared_year_on_year(q: Quantity, text: str, statement: list[tuple[Quantity, Meaning]]):
+def _balance_compared_year_on_year(q: Quantity, text: str, statement: list[tuple[Quantity, Meaning]],
+                                   meaning: Meaning):
     """The balance metric a rate compares year on year, when the rate follows a balance in its
-    statement and is not a change since the start of the year (较年初)."""
+    statement and is not a change since the start of the year (较年初) unless 同比 follows that;
+    a share of the balance (not a change) is read like the balance too."""
     if q.kind not in (Kind.PERCENT, Kind.PP):
         return None
     for prev_q, prev in reversed(statement):
         if prev.metric in periods.BALANCES and prev.measure is Measure.LEVEL:
             between = text[prev_q.norm_end:q.norm_start]
-            return None if ("年初" in between or "年末" in between) else prev.metric
+            since_start = max(between.rfind("年初"), between.rfind("年末"))
+            if (since_start >= 0 and meaning.measure is not Measure.RATIO
+                    and not _YEAR_ON_YEAR_RATE.search(between, since_start)):
+                return None  # "较年初增加435.9亿元,增长13.1%" goes on from the start of the year
+            return prev.metric  # "较年初增加386.5亿元,同比增长16.3%": year on year, like the balance
     return None
+
+
+def _headline_facts(facts: list[Fact], article: Article, until: date | None) -> list[Fact]:
+    """A headline figure whose headline names no one is the lead's: the subject of the body's
+    first figure ("12345热线受理诉求超42万件" over "…全区12345热线共受理…"); one without a period
+    takes the period of the same value in the body ("村均收入达780万元" over "去年,…村均780万元")."""
+    if not article.heading_count:
+        return facts
+    heading_end = article.segments[article.heading_count - 1][1]
+    body = [f for f in facts if f.quantity.norm_start >= heading_end]
+    lead = next((f.subject for f in body if f.subject), None)
+    dated = {}  # a headline figure the body states again is dated as the body dates it
+    for f in body:
+        if f.period is not None:
+            dated.setdefault((f.quantity.value, f.quantity.unit), f.period)
+    out = []
+    for f in facts:
+        if f.quantity.norm_start < heading_end:
+            if f.subject is None and lead is not None:
+                f = replace(f, subject=lead)
+            if f.period is None and (f.quantity.value, f.quantity.unit) in dated:
+                period = dated[(f.quantity.value, f.quantity.unit)]
+                f = replace(f, period=period, status=status_for(f.status, period, until))
+        out.append(f)
+    return out
 
 
 def window_end(published: date | None, precision: Precision) -> date | None:
@@ -107,12 +140,12 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
             meanings = classify_all(q, text, ctx, statement, rules)
             for meaning, subject in ((m, s) for m in meanings for s in subjects):
                 metric, level = meaning.metric, meaning.measure is Measure.LEVEL
-                balance = _balance_compared_year_on_year(q, text, statement)
+                balance = _balance_compared_year_on_year(q, text, statement, meaning)
                 if balance is not None:  # "存款余额4218.6亿元,同比增长11.7%": read like the balance
                     metric, level = balance, True
                 period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates, segment,
                                             metric, level,
-                                            tracker.is_project(subject) and not is_threshold(q, text, rules))
+                                            tracker.is_property(text, ctx, subject) and not is_threshold(q, text, rules))
                 facts.append(Fact(
                     article_seq=article.seq,
                     quantity=q,
@@ -127,4 +160,8 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
                 ))
             statement.append((q, meanings[0]))
             del statement[:-MAX_STATEMENT_FIGURES]
+    facts = _headline_facts(facts, article, until)
+    full = {name: tracker.in_full(name) for name in {f.subject for f in facts}}
+    facts = [f if full[f.subject] == f.subject else replace(f, subject=full[f.subject])
+             for f in facts]  # a short name (in a headline) is the article's longer one
     return settle_thresholds(facts, text, rules)

@@ -25,7 +25,7 @@ AREA_PLACES = Decimal("0.0001")  # hectares are kept to 4 decimals (ANNOTATION.m
 BARE_MULTIPLIERS = set("百千万亿佰仟拾")  # "百亿" alone is rhetoric unless a qualifier cue stands by it
 MAX_NUMBER_CHARS = 40  # longer digit runs are codes or noise, never a figure
 _NOUN_AFTER = re.compile(r"(?:[0-9]+[A-Za-z]+)?[\u4e00-\u9fffA-Za-z·()]{1,16}")  # "600个5G基站"
-_NOUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z·()]{1,16}$")
+_NOUN_BEFORE = re.compile(r"(?:[0-9]+[A-Za-z]+)?[\u4e00-\u9fffA-Za-z·()]{1,16}$")  # "新建5G基站600个"
 _COORDINATED = re.compile(r"(?<![0-9.])(?P<n>\d+(?:\.\d+)?)(?:和|、|及|与)$")
 
 
@@ -70,7 +70,8 @@ def _longest_first(rules: RuleSet, which: str) -> tuple[str, ...]:
     words = {
         "before": rules.qualifiers_before,
         "after": rules.qualifiers_after,
-        "trailing": set(rules.counted_lead_verbs) | set(rules.qualifiers_before) | set(rules.change_cues),
+        "trailing": (set(rules.counted_lead_verbs) | set(rules.counted_trailing_verbs) | set(rules.qualifiers_before)
+                     | set(rules.change_cues)),
     }[which]
     return tuple(sorted(words, key=len, reverse=True))
 
@@ -143,6 +144,9 @@ def _counted(text: str, start: int, end: int, limit: int, unit: UnitRule, rules:
             at = text.rfind(verb, lo, hi)
             if at >= 0 and at + len(verb) > lo:
                 lo, cut = at + len(verb), True
+        for verb in rules.counted_opening_verbs:  # "服务科技型企业860户", but "养老服务中心14家"
+            if text.startswith(verb, lo) and hi - lo > len(verb):
+                lo, cut = lo + len(verb), True
         noun = text[lo:hi]
         if any(w in noun for w in rules.counted_not_nouns):
             return None  # "较去年同期多增210户": a comparison, not the thing counted

@@ -12,7 +12,7 @@ last named subject of the same sort in the article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from .context import SENTENCE_ENDS
@@ -20,8 +20,13 @@ from .rules import RuleSet
 
 PROJECT = 0  # the entity rule of projects (first in places.toml)
 _SHARED = re.compile(r"[^,;。]{0,12}?(?:均|都|皆|双双)")  # "A、B均增长8%": the value is each one's
+_RESPECTIVE = re.compile(r"[^;。]{0,40}分别")  # "A、B分别完成…、…,分别增长12.1%、15.6%": the i-th is the i-th's
+_LIST_JOINS = ("、", "和", "及", "与")
+_LIST_END = re.compile(r"[^,;:。!?\n]{0,16}?等")  # the rest of a list up to its 等
+_LABEL = re.compile(r"\d{1,3}[号#]")  # "项目1号厂房": a numbered part of the named thing
 MAX_SENTENCES_BACK = 3  # how far back in its paragraph a figure looks for whose it is
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()—]"  # no digits: a figure is never part of a name; 武进—溧阳 is
+_CAPACITY = r"年产\d+(?:\.\d+)?"  # the one figure a name holds: "年产12GWh动力电池项目", "年产10万吨…项目"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,10 @@ class Mention:
     demonstrative: bool = False  # "该行", "该项目": may refer back beyond the paragraph
     common: bool = False  # a common word that ends like a place ("江南农村" of 江南农村商业银行)
     bare: bool = False  # an ending alone that refers to nothing ("学校" in 乡村学校少年宫): only joins a name
+    described: bool = False  # a name made a description by a descriptive word ("中国农业银行"): joins a name after it
+    listed: bool = False  # one of a list closed by 等: an example, never whose figure
+    oblique: bool = False  # where or by whom ("选址溧阳市社渚镇", "由X公司投资建设"): whose only if nothing else is
+    created: bool = False  # set up by the one spoken of ("该行设立科技支行"): oblique, and never what 该行 means
 
 
 @cache
@@ -44,7 +53,7 @@ def _patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     shorts = sorted({e for r in rules.entities if r.stem_length[0] for e in r.endings}, key=len, reverse=True)
     low, high = max((r.stem_length for r in rules.entities if r.stem_length[0]), default=(2, 3))
     entity = re.compile(
-        rf"(?P<stem>{_NAME_CHARS}{{0,24}}?)(?P<ending>{'|'.join(map(re.escape, longs))}){rules.name_suffix}"
+        rf"(?P<stem>(?:{_CAPACITY}|{_NAME_CHARS}){{0,24}}?)(?P<ending>{'|'.join(map(re.escape, longs))}){rules.name_suffix}"
         + (rf"|(?P<short_stem>{_NAME_CHARS}{{{low},{high}}}?)(?P<short_ending>{'|'.join(map(re.escape, shorts))})"
            if shorts else "")
     )
@@ -68,8 +77,10 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         stem = m.group("stem") if long_name else m.group("short_stem")
         ending_group = "ending" if long_name else "short_ending"
         cut = 0
+        whole = stem + m.group(ending_group)
         for b in breaks.finditer(stem):
-            cut = b.end()
+            if not whole.startswith(rules.unbroken, b.start()):  # 中国建设银行: 建设 is the name's
+                cut = b.end()
         stem = stem[cut:]
         start = m.start(ending_group) - len(stem)
         sort = _sort_of(m.group(ending_group), rules)
@@ -83,21 +94,25 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         if start > 0 and text[start - 1] == "“" and text.startswith("”", end):
             continue  # “一号工程”: a quoted term, not a name
         follower = text[end:end + 1]
-        if follower and (follower in rules.entities[sort].not_followed_by or follower.isdigit()):
-            continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure
+        if follower and (follower in rules.entities[sort].not_followed_by
+                         or follower.isdigit() and not _LABEL.match(text, end)):
+            continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure ("项目1号厂房" is)
         name = stem + ending
         common = name.endswith(rules.non_names)
         if common and not long_name:
             continue  # "武进地区", "城市": leave the place word inside to the aliases
         if common:
             stem = ""
-        named = (len(stem) >= 2 and not generic.fullmatch(stem) and not any(w in stem for w in rules.descriptive)
+        described = len(stem) >= 2 and not generic.fullmatch(stem) and any(w in stem for w in rules.descriptive)
+        named = (len(stem) >= 2 and not generic.fullmatch(stem) and not described
                  or stem in rules.home_prefix)  # 区总工会: the district's
         bare = not named and not common and ending not in rules.entities[sort].refer and stem == ""
         if named:
             name = raw_words(start, end) if raw_words else stem + ending
             name = _home_prefixed(name, rules)
-        found.append(Mention(start, end, name if named else None, sort, common=common, bare=bare))
+        found.append(Mention(start, end, name if named else None, sort, common=common, bare=bare,
+                             described=described and not named, oblique=text.endswith(rules.oblique_after, 0, start),
+                             created=text.endswith(rules.created_after, 0, start)))
     refer, refer_sorts = _references(rules)
     for m in refer.finditer(text, lo, hi):
         found.append(Mention(m.start(), m.end(), None, refer_sorts[m.group()], (), m.group().startswith("该")))
@@ -116,7 +131,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
                 and not rules.entities[mention.sort].stem_length[0]):  # a district never ends a longer name
             prev = kept.pop()
             words = (lambda a, b: raw_words(a, b)) if raw_words else (lambda a, b: text[a:b])
-            if mention.name and (prev.name or prev.common):  # 江南农村 + 商业银行
+            if mention.name and (prev.name or prev.common  # 江南农村 + 商业银行
+                                 or (prev.described and prev.sort == mention.sort)):  # 中国农业银行 + 武进支行
                 name = (prev.name or words(prev.start, prev.end)) + mention.name
             elif prev.name and not mention.name and prev.sort != mention.sort:  # 研发生产基地 + 项目
                 name = prev.name + words(mention.start, mention.end)
@@ -125,20 +141,43 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
                 kept.append(mention)
                 continue
             parts = prev.parts + (((prev.sort, prev.name),) if prev.name else ())
-            mention = Mention(prev.start, mention.end, name, mention.sort, parts)
+            mention = Mention(prev.start, mention.end, name, mention.sort, parts, oblique=prev.oblique,
+                              created=prev.created)
+        if (kept and mention.start == kept[-1].end and kept[-1].sort < 0 and mention.sort >= 0
+                and mention.name is None and not mention.demonstrative):
+            continue  # 全区 + 各级工会, 全区 + 重大项目: the home place's, not the last one named
+        if kept and kept[-1].oblique and text[kept[-1].end:mention.start] in _LIST_JOINS:
+            mention = replace(mention, oblique=True)  # "在雪堰镇、南夏墅街道等8个镇推广": all where
         kept.append(mention)
-    return [m for m in kept if not m.bare]
+    return [replace(m, listed=True) if _listed(text, m, hi) else m for m in kept if not m.bare]
 
 
-def _same(full: str, short: str) -> bool:
+def _listed(text: str, m: Mention, hi: int) -> bool:
+    """A member of a list closed by 等 ("数据中心、充电桩等设施", "各镇党委、国经集团党委等12个"):
+    an example of what is counted, not whose figure it is."""
+    if not (text.startswith("、", m.end) or text.endswith("、", 0, m.start)):
+        return False
+    closing = _LIST_END.match(text, m.end, hi)
+    return closing is not None
+
+
+def _same(full: str, short: str, rules: RuleSet) -> bool:
     """Whether ``short`` is a shorter way of writing ``full``: its end, or sharing with it the
-    last four characters or more ("农行武进支行" and "中国农业银行武进支行")."""
+    last four characters or more, two of them before the ending ("农行武进支行" and "中国农业银行
+    武进支行"; not "常州恒泰精工股份有限公司" and "常州卓越新材料股份有限公司")."""
     if full.endswith(short):
         return True
     shared = 0
     while shared < min(len(full), len(short)) and full[-1 - shared] == short[-1 - shared]:
         shared += 1
-    return len(short) < len(full) and shared >= 4
+    if len(short) >= len(full) or shared < 4:
+        return False
+    return shared >= _ending_length(short, rules) + 2
+
+
+@lru_cache(maxsize=1024)
+def _ending_length(name: str, rules: RuleSet) -> int:
+    return max((len(e) for r in rules.entities for e in r.endings if name.endswith(e)), default=0)
 
 
 def _compared(text: str, at: int, rules: RuleSet) -> bool:
@@ -182,45 +221,72 @@ class SubjectTracker:
         self.rules = rules
         self.photo = photo
         self.raw_words = raw_words  # (start, end) of the repaired text -> the raw words
-        self.last: dict[int, tuple[str, int]] = {}  # sort -> (name, its paragraph)
+        self.last: dict = {}  # sort, or (sort, ending) -> (name, its paragraph)
         self.latest: str | None = None  # the name (or home place) the article spoke of last
+        self.named: set[tuple[int, str]] = set()  # (sort, name) of every name the article spelled out
         self.title_subject = self._pick(mentions(title_text, 0, len(title_text), rules), title_text)
 
     def is_project(self, name: str | None) -> bool:
         """Whether ``name`` names a project (whose properties carry no inherited period)."""
         return bool(name) and name.endswith(self.rules.entities[PROJECT].endings)
 
-    def _resolve(self, found: list[Mention], last: dict[int, tuple[str, int]], text: str) -> list[str]:
-        """The names the mentions stand for, in order. A reference resolves to the last name of
-        its sort: a bare "项目" only within its paragraph, "该项目", "该行", "镇" across the article."""
+    def is_property(self, text: str, ctx, name: str | None) -> bool:
+        """Whether the figure at ``ctx`` is a property of ``name`` (which then carries no inherited
+        period): ``name`` is a project, or the figure modifies it ("占地1,200亩的夏溪花木市场")."""
+        return self.is_project(name) or (bool(name) and self._modified(text, ctx.end, ctx.sentence_end) == name)
+
+    def _resolve(self, found: list[Mention], last: dict, text: str) -> list[tuple[Mention, str]]:
+        """The names the mentions stand for, in order, each with its mention. A reference resolves
+        to the last name of its sort: a bare "项目" only within its paragraph, "该项目", "该行", "镇"
+        across the article; "该镇", "街道" to the last name with that ending (refer_by_ending)."""
         names = []
         for mention in found:
             paragraph = text.rfind("\n", 0, mention.start)
             if mention.name:
                 name = self.rules.short_names.get(mention.name, mention.name)
-                if mention.sort in last and _same(last[mention.sort][0], name):
+                if mention.sort in last and _same(last[mention.sort][0], name, self.rules):
                     name = last[mention.sort][0]  # "武进支行", "农行武进支行" after "中国农业银行武进支行"
-                mention = Mention(mention.start, mention.end, name, mention.sort, mention.parts)
-                names.append(mention.name)
+                if name != mention.name:
+                    mention = replace(mention, name=name)
+                names.append((mention, mention.name))
                 for sort, name in mention.parts + ((mention.sort, mention.name),):
-                    if sort >= 0:
+                    if sort >= 0 and not mention.created:
                         last[sort] = (name, paragraph)
+                        for ending in self.rules.entities[sort].refer_by_ending:
+                            if name.endswith(ending):
+                                last[(sort, ending)] = (name, paragraph)
             elif mention.sort in last and (mention.demonstrative or mention.sort != PROJECT
                                            or last[mention.sort][1] == paragraph):
-                names.append(last[mention.sort][0])
+                word = text[mention.start:mention.end]
+                ending = next((e for e in self.rules.entities[mention.sort].refer_by_ending if word.endswith(e)), None)
+                names.append((mention, last.get((mention.sort, ending), last[mention.sort])[0]))
         return names
 
     def _pick(self, found: list[Mention], text: str) -> str | None:
-        names = self._resolve(found, dict(self.last), text)
-        return names[-1] if names else None
+        names = [(m, n) for m, n in self._resolve(found, dict(self.last), text) if not m.listed]
+        direct = [name for mention, name in names if not (mention.oblique or mention.created)]
+        return (direct or [name for _, name in names] or [None])[-1]
 
     def remember(self, text: str, lo: int, hi: int) -> None:
         """Note the names mentioned in ``text[lo:hi]`` (call in text order)."""
         found = mentions(text, lo, hi, self.rules, self.raw_words)
         self._resolve(found, self.last, text)
         named = [m for m in found if m.name]
+        self._note(named)
         if named:
             self.latest = named[-1].name
+
+    def _note(self, named: list[Mention]) -> None:
+        self.named.update((m.sort, self.rules.short_names.get(m.name, m.name)) for m in named if m.sort >= 0)
+
+    def in_full(self, name: str | None) -> str | None:
+        """The one longer way the article writes ``name`` ("农行武进支行" in a headline, "中国农业
+        银行武进支行" in the body), else ``name``."""
+        if not name or len(self.named) < 2:
+            return name
+        sorts = {sort for sort, n in self.named if n == name}
+        longer = {n for sort, n in self.named if sort in sorts and len(n) > len(name) and _same(n, name, self.rules)}
+        return longer.pop() if len(longer) == 1 else name
 
     def subjects(self, text: str, ctx, clause_end: int | None = None) -> list[str | None]:
         """Whose figure it is (``ctx``: its Context); several when places listed with 、 share it
@@ -228,15 +294,36 @@ class SubjectTracker:
         sentence_start, paragraph_start, pos = ctx.sentence_start, ctx.paragraph_start, ctx.pos
         before = self._before(text, sentence_start, ctx.sentence_end, pos)
         found = [m for m in before if m.name]
-        if len(found) >= 2 and _SHARED.match(text, found[-1].end, pos):
+        self._note(found)
+        shared = len(found) >= 2 and _SHARED.match(text, found[-1].end, pos)
+        respective = len(found) >= 2 and _RESPECTIVE.match(text, found[-1].end, pos)
+        if shared or respective:
             listed = [found[-1]]
             for m in reversed(found[:-1]):
-                if text[m.end:listed[0].start] != "、":
+                if text[m.end:listed[0].start] not in (_LIST_JOINS if respective else ("、",)):
                     break
                 listed.insert(0, m)
-            if len(listed) >= 2:
+            if len(listed) >= 2 and shared:
                 return [m.name for m in listed]
+            if len(listed) >= 2:  # the figure's place in the list of figures after 分别
+                between = text[respective.end():pos]
+                index = sum(between.count(j) for j in _LIST_JOINS)
+                if index < len(listed):
+                    return [listed[index].name]
+        modified = self._modified(text, ctx.end, ctx.sentence_end)
+        if modified:
+            return [modified]
         return [self.subject(text, sentence_start, paragraph_start, pos, clause_end, before)]
+
+    def _modified(self, text: str, end: int, sentence_end: int) -> str | None:
+        """The name a figure modifies: "占地1,200亩的夏溪花木市场", "总投资5亿元的X项目"."""
+        if not text.startswith("的", end):
+            return None
+        ahead = mentions(text, end + 1, min(sentence_end, end + 40), self.rules, self.raw_words)
+        if (ahead and ahead[0].start == end + 1 and ahead[0].name and ahead[0].sort >= 0
+                and not self.rules.entities[ahead[0].sort].stem_length[0]):  # "…的产业片区": not a district
+            return self._pick(ahead[:1], text)
+        return None
 
     def _before(self, text: str, sentence_start: int, sentence_end: int, pos: int) -> list[Mention]:
         """The mentions of the sentence that end before ``pos`` (the sentence is read once)."""
@@ -274,7 +361,8 @@ class SubjectTracker:
                 return None
             lo = max(paragraph_start, max(text.rfind(c, paragraph_start, hi - 1) for c in SENTENCE_ENDS) + 1)
             names = self._resolve(mentions(text, lo, hi, self.rules, self.raw_words), dict(self.last), text)
+            direct = [name for mention, name in names if not (mention.oblique or mention.created)]
             if names:
-                return names[0]
+                return (direct or [name for _, name in names])[0]
             hi = lo
         return None

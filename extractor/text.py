@@ -23,7 +23,7 @@ _SENTENCE_END = re.compile(r"[。!?;:…]['\"”’」』)]*$")
 # Body lines carry clause punctuation; headlines and labels rarely do.
 CLAUSE_PUNCT = re.compile(r"[,;。!?]")
 # A photo credit closes a caption: "陆新 徐芊卉 摄".
-PHOTO_CREDIT = re.compile(r"(?:^|[\s。])(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4})*)\s*摄$")
+PHOTO_CREDIT = re.compile(r"(?:^|[\s。])(?P<names>[\u4e00-\u9fff](?: ?[\u4e00-\u9fff]){1,3}(?:[\s、]+[\u4e00-\u9fff](?: ?[\u4e00-\u9fff]){1,3})*)\s*摄$")
 # A line that starts a byline: "本报讯(记者 …)" or "□ 记者 …".
 BYLINE_START = re.compile(r"^(?:本报讯|[□■]\s*(?:本报)?记者|记者\s)")
 

@@ -123,6 +123,25 @@ def test_place_word_lists_have_examples_that_hold(table):
             assert all(not m.name or not m.name.startswith(tuple(RULES.name_breaks)) for m in found), example
 
 
+def test_a_name_after_an_oblique_word_is_not_whose_figure():
+    for example in RAW["places"]["oblique_after"]["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and not any(example.startswith(fact.subject, example.find(w) + len(w))
+                                         for w in RULES.oblique_after if w in example), example
+
+
+def test_names_run_on_through_their_own_words():
+    for example in RAW["places"]["unbroken"]["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and any(w in fact.subject for w in RULES.unbroken), example
+
+
+def test_a_name_set_up_by_the_subject_is_not_it():
+    for example in RAW["places"]["created_after"]["examples"]:
+        found = facts(example)
+        assert found and all(f.subject and not f.subject.endswith("专营支行") for f in found), example
+
+
 def test_counted_examples():
     for example in RAW["units"]["counted"]["examples"]:
         [q] = quantities(example)
@@ -170,6 +189,30 @@ def test_comparison_baselines_are_not_periods():
     for example in RAW["periods"]["not_a_period"]["examples"]:
         [fact] = facts(example)
         assert fact.period is None, example
+
+
+def test_a_sentence_at_the_event_takes_no_inherited_period():
+    for example in RAW["periods"]["scene_openers"]["examples"]:
+        *_, fact = facts(example)
+        assert fact.period is None, example
+
+
+def test_what_a_project_does_once_built_has_no_period():
+    for example in RAW["periods"]["once_built"]["examples"]:
+        *_, fact = facts(example)
+        assert fact.period is None, example
+
+
+def test_a_projects_progress_takes_the_paragraphs_period():
+    for example in RAW["periods"]["project_progress"]["examples"]:
+        *_, fact = facts(example)
+        assert fact.period is not None, example
+
+
+def test_a_breakdown_speaks_of_the_paragraphs_main_period():
+    for example in RAW["periods"]["breakdown"]["examples"]:
+        *_, fact = facts(example)
+        assert fact.period is not None and fact.period.phrase.startswith("2025年1"), example
 
 
 def test_status_cues_naming_a_plan_are_not_statuses():

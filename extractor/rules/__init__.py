@@ -81,6 +81,7 @@ class EntityRule:
     refer: tuple[str, ...]
     not_followed_by: str
     stem_length: tuple[int, int] = (0, 24)  # a name's characters before its ending, at least and at most
+    refer_by_ending: tuple[str, ...] = ()  # endings whose references ("该镇", "街道") mean the last name so ending
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one RuleSet per load
@@ -110,12 +111,19 @@ class RuleSet:
     not_period_before: str
     not_period_after: tuple[str, ...]
     head_after_words: tuple[str, ...]
+    scene_openers: tuple[str, ...]  # a sentence opening so tells what happened at an event: no inherited period
+    breakdown: re.Pattern  # a sentence opening a breakdown ("分市场看"): it speaks of the paragraph's main period
+    once_built: tuple[str, ...]  # "达产后", "建成后": what follows is a capacity, of no period
+    project_progress: tuple[str, ...]  # "完成投资4.2亿元": a project's progress, dated like the district's
     home: dict[str, str]
     aliases: dict[str, str]  # word -> place name
     entities: tuple[EntityRule, ...]
     name_breaks: tuple[str, ...]
     alias_not_followed_by: tuple[str, ...]
     alias_not_after: tuple[str, ...]
+    oblique_after: tuple[str, ...]  # a name after these is where or by whom, not whose
+    created_after: tuple[str, ...]  # a name after these is set up by the one spoken of
+    unbroken: tuple[str, ...]  # words of names that hold a name break ("建设银行")
     non_names: tuple[str, ...]
     descriptive: tuple[str, ...]
     generic: tuple[str, ...]
@@ -124,6 +132,8 @@ class RuleSet:
     short_names: dict[str, str]  # 武进高新区 -> 武进国家高新区
     counted_stop_words: tuple[str, ...]
     counted_lead_verbs: tuple[str, ...]
+    counted_opening_verbs: tuple[str, ...]
+    counted_trailing_verbs: tuple[str, ...]
     counted_merge: tuple[str, ...]
     counted_heads: tuple[str, ...]
     counted_single_char_not: str
@@ -295,7 +305,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         for word in row["words"]:
             aliases[word] = name
     entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""),
-                                tuple(r.get("stem_length", (0, 24))))
+                                tuple(r.get("stem_length", (0, 24))), tuple(r.get("refer_by_ending", ())))
                      for r in places["entity"])
 
     return RuleSet(
@@ -322,12 +332,19 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         not_period_before=t["periods"]["not_a_period"]["before"],
         not_period_after=tuple(t["periods"]["not_a_period"]["after"]),
         head_after_words=tuple(t["periods"]["clause_heads"]["after_words"]),
+        scene_openers=tuple(t["periods"]["scene_openers"]["words"]),
+        once_built=tuple(t["periods"]["once_built"]["words"]),
+        breakdown=_compile(t["periods"]["breakdown"]["pattern"], "periods.toml breakdown"),
+        project_progress=tuple(t["periods"]["project_progress"]["words"]),
         home=home,
         aliases=aliases,
         entities=entities,
         name_breaks=tuple(places["name_breaks"]["words"]),
         alias_not_followed_by=tuple(places["alias_not_followed_by"]["words"]),
         alias_not_after=tuple(places["alias_not_after"]["words"]),
+        oblique_after=tuple(places["oblique_after"]["words"]),
+        created_after=tuple(places["created_after"]["words"]),
+        unbroken=tuple(places["unbroken"]["words"]),
         non_names=tuple(places["non_names"]["words"]),
         descriptive=tuple(places["descriptive"]["words"]),
         generic=tuple(places["generic"]["words"]),
@@ -336,6 +353,8 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         short_names={k: v for k, v in places["short_names"].items() if k != "examples"},
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
         counted_lead_verbs=tuple(t["units"]["counted"]["lead_verbs"]),
+        counted_opening_verbs=tuple(t["units"]["counted"]["opening_verbs"]),
+        counted_trailing_verbs=tuple(t["units"]["counted"]["trailing_verbs"]),
         counted_merge=tuple(t["units"]["counted"]["merge"]),
         counted_heads=tuple(sorted(t["units"]["counted"]["heads"], key=len, reverse=True)),
         counted_single_char_not=t["units"]["counted"]["single_char_not"],
