@@ -83,4 +83,4 @@ def test_held_out_set_does_not_fall_below_its_measured_accuracy():
     """Floors a little under the figures measured when the held-out set was last scored (see
     README): a rule change that loses ground on unseen pages turns this red."""
     score = evaluate(REPO / "tests" / "heldout" / "gold", REPO / "tests" / "heldout" / "pages")
-    _check(score, precision=0.99, recall=0.98, attributes=0.93, subject=0.82)
+    _check(score, precision=0.99, recall=0.98, attributes=0.96, subject=0.85)
