@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -106,6 +108,21 @@ def test_a_bad_file_gets_one_line_and_leaves_the_database_as_it_was(wujin, db, p
     after = snapshot(db)
     assert after[0][: len(before[0])] == before[0]  # the good pages are untouched; other.txt went in
     assert len(after[0]) == len(before[0]) + 1
+
+
+def test_an_unreadable_file_gets_one_line_and_the_others_go_in(wujin, db, page, monkeypatch):
+    locked, other = page("locked.txt", PAGE_A), page("other.txt", PAGE_B)
+    locked.chmod(0o000)
+    if os.access(locked, os.R_OK):  # root reads it all the same: make the read fail as it would
+        real = Path.read_bytes
+        monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(
+            PermissionError(13, "Permission denied")) if self == locked else real(self))
+    try:
+        status, out, err = wujin("ingest", locked, other, "--db", db)
+    finally:
+        locked.chmod(0o644)
+    assert status == 1 and err == f"error: {locked}: cannot read: Permission denied\n"
+    assert "other.txt: new" in out and rows(db, "SELECT name FROM pages") == [("other.txt",)]
 
 
 def test_missing_paths_and_empty_folders_are_named(wujin, db, tmp_path):
