@@ -6,7 +6,10 @@ Errors become one line, ``error: <file>: <reason>``, and a non-zero exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -53,51 +56,90 @@ def _date_arg(text: str) -> date:
 
 # ---- ingest ------------------------------------------------------------------------------------
 
+class _HeldInterrupts:
+    """Ctrl-C stops at once, except inside a ``held()`` block (a database transaction), where it
+    waits for the block to end: an interrupt inside a commit could leave the write lock held,
+    and the run's closing record would then wait for it in vain."""
+
+    def __init__(self):
+        self.depth, self.pending = 0, False
+
+    def handle(self, signum, frame):
+        if self.depth:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def held(self):
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+            if not self.depth and self.pending:
+                self.pending = False
+                raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def installed(self):
+        if threading.current_thread() is not threading.main_thread():
+            yield  # only the main thread receives signals
+            return
+        previous = signal.signal(signal.SIGINT, self.handle)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
 def cmd_ingest(args) -> int:
     rules = load_rules()
     manifest = read_manifest(Path(args.manifest)) if args.manifest else {}
-    errors: list = []
     engine = open_database(args.db, writer=True)
+    interrupts = _HeldInterrupts()
     changes = Changes()
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "redated": 0, "duplicate": 0}
     total_articles = total_facts = 0
-    try:
-        with Session(engine) as session, session.begin():
-            run_id = start_run(session, "ingest", rules).id
-        tasks = _ingest_tasks(find_pages(args.paths), engine, args.date, manifest)
-        for (path, name, page_file, published, problem), rows in in_order(page_rows, tasks, args.jobs):
-            try:
-                if problem is not None:
-                    raise problem
-                with Session(engine) as session, session.begin():
-                    saved = save_page(session, page_file, published, run_id, rules, changes, rows)
-            except WujinError as exc:
-                errors.append(exc)
-                _err(str(exc))
-                continue
-            except SQLAlchemyError as exc:
-                errors.append(exc)
-                _err(f"{path}: not stored: database error: {getattr(exc, 'orig', None) or exc}")
-                continue
-            counts[saved.status] += 1
-            if saved.status == "duplicate":
-                print(f"{name}: same text as {saved.name}, already stored; skipped")
-                continue
-            total_articles += saved.articles
-            total_facts += saved.facts
-            print(f"{name}: {saved.status}, {saved.articles} articles, {saved.facts} facts", flush=True)
-    finally:
-        if "run_id" in locals():
-            with Session(engine) as session, session.begin():
-                finish_run(session.get(ExtractionRun, run_id), changes)
-        engine.dispose()
+    errors: list = []
+    with interrupts.installed():
+        try:
+            with interrupts.held(), Session(engine) as session, session.begin():
+                run_id = start_run(session, "ingest", rules).id
+            tasks = _ingest_tasks(find_pages(args.paths), engine, args.date, manifest, interrupts)
+            for (path, name, page_file, published, problem), rows in in_order(page_rows, tasks, args.jobs):
+                try:
+                    if problem is not None:
+                        raise problem
+                    with interrupts.held(), Session(engine) as session, session.begin():
+                        saved = save_page(session, page_file, published, run_id, rules, changes, rows)
+                except WujinError as exc:
+                    errors.append(exc)
+                    _err(str(exc))
+                    continue
+                except SQLAlchemyError as exc:
+                    errors.append(exc)
+                    _err(f"{path}: not stored: database error: {getattr(exc, 'orig', None) or exc}")
+                    continue
+                counts[saved.status] += 1
+                if saved.status == "duplicate":
+                    print(f"{name}: same text as {saved.name}, already stored; skipped")
+                    continue
+                total_articles += saved.articles
+                total_facts += saved.facts
+                print(f"{name}: {saved.status}, {saved.articles} articles, {saved.facts} facts", flush=True)
+        finally:
+            if "run_id" in locals():
+                with interrupts.held(), Session(engine) as session, session.begin():
+                    finish_run(session.get(ExtractionRun, run_id), changes)
+            engine.dispose()
     done = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("new", "unchanged", "replaced"))
     print(f"total: {sum(counts.values())} pages ({done}), {total_articles} articles, {total_facts} facts"
           + (f"; {len(errors)} errors" if errors else ""))
     return 1 if errors else 0
 
 
-def _ingest_tasks(pages, engine, given: date | None, manifest: dict[str, date]):
+def _ingest_tasks(pages, engine, given: date | None, manifest: dict[str, date], interrupts: _HeldInterrupts):
     """Each page read, dated and checked: ``(context, args)`` for ``page_rows``, args None when
     the page needs no extraction (stored as it is) or cannot be read (context carries the problem)."""
     seen: dict[str, Path] = {}
@@ -117,7 +159,7 @@ def _ingest_tasks(pages, engine, given: date | None, manifest: dict[str, date]):
         except WujinError as exc:
             yield (path, name, None, None, exc), None
             continue
-        with Session(engine) as session:
+        with interrupts.held(), Session(engine) as session:
             needed = needs_extraction(session, page_file, published)
         args = None
         if needed:
