@@ -119,6 +119,7 @@ class RuleSet:
     aliases: dict[str, str]  # word -> place name
     entities: tuple[EntityRule, ...]
     name_breaks: tuple[str, ...]
+    verb_stems: tuple[str, ...]  # a stem that is only one of these is a verb with its object ("服务社区")
     alias_not_followed_by: tuple[str, ...]
     alias_not_after: tuple[str, ...]
     oblique_after: tuple[str, ...]  # a name after these is where or by whom, not whose
@@ -340,6 +341,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         aliases=aliases,
         entities=entities,
         name_breaks=tuple(places["name_breaks"]["words"]),
+        verb_stems=tuple(places["verb_stems"]["words"]),
         alias_not_followed_by=tuple(places["alias_not_followed_by"]["words"]),
         alias_not_after=tuple(places["alias_not_after"]["words"]),
         oblique_after=tuple(places["oblique_after"]["words"]),
