@@ -33,7 +33,8 @@ BALANCES = {Metric.LOAN_BALANCE, Metric.DEPOSIT_BALANCE}
 AS_OF = {Metric.SHARE, Metric.RATE}  # ratios "截至3月末" are read at that date; over a span, not
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1}
-DEADLINE = "到至"
+DEADLINE = "到至—－-~～–"  # "到2025年", "2025—2027年": a deadline or a range's end is not the year spoken of
+_WITHIN_YEAR = ("ytd", "months", "span", "month", "since")  # phrases narrower than a year
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +118,15 @@ def _dates(rule: PeriodRule, groups: dict, year: int, month: int | None, publish
            metric: Metric | None, level: bool, words: str) -> Period | None:
     if rule.kind == "year":
         return Period(date(year, 1, 1), date(year, 12, 31), words)
-    if rule.kind == "year_end":
-        return Period(date(year, 12, 1), date(year, 12, 31), words)
+    if rule.kind == "year_end":  # a flow or change to the year's end is the year; balances are narrowed after
+        return Period(date(year, 1, 1), date(year, 12, 31), words)
+    if rule.kind == "years":
+        first = int(groups["first_year"])
+        return Period(date(first, 1, 1), date(year, 12, 31), words) if first <= year else None
+    if rule.kind == "since":  # "6月以来": from that month to the publication date
+        if published is None or month is None or date(year, month, 1) > published:
+            return None
+        return Period(date(year, month, 1), published, words)
     if rule.kind == "days":
         try:
             start = date(year, int(groups["first"]), int(groups["first_day"]))
@@ -129,7 +137,7 @@ def _dates(rule: PeriodRule, groups: dict, year: int, month: int | None, publish
     if rule.kind == "span":
         return Period(date(year, rule.start_month, 1), _last_day(year, rule.end_month), words)
     if rule.kind == "months":
-        first = _month(groups.get("first"))
+        first = _month(groups.get("first")) if "first" in groups else 1  # "前10个月": from January
         if first is None or month is None or month < first:
             return None
         return Period(date(year, first, 1), _last_day(year, month), words)
@@ -236,7 +244,17 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     if built >= 0 and (not phrases or phrases[-1].end <= built):
         return None  # "投产后年产值可达12亿元": a capacity
     if phrases:
-        return resolve(phrases[-1], published, year_hint, metric, level, article.until)
+        phrase = phrases[-1]
+        if level and metric is Metric.COUNT and _count_flow(rules).search(text, phrases[0].end, pos):
+            level = False  # "截至10月末,累计新签约项目23个": gathered over the months, not a stock
+        narrower = [ph for ph in phrases[:-1] if ph.rule.kind in _WITHIN_YEAR]
+        if phrase.rule.kind == "year" and phrase.rule.offset == 0 and narrower and phrase.match.group() != "年内":
+            # "截至10月末,该镇今年累计新签约项目23个": 今年 names the year of the narrower phrase
+            hint = segment.year(paragraph_start, narrower[-1].end) or article.head_year
+            within = resolve(narrower[-1], published, hint, metric, level, article.until)
+            if within is not None and published is not None and within.end.year == published.year:
+                return within
+        return resolve(phrase, published, year_hint, metric, level, article.until)
     opening = text[sentence_start:max(sentence_start, text.find(",", sentence_start, pos))]
     if of_project or opening.endswith(rules.scene_openers):  # "会上,", "在第137届广交会上,"
         return None
@@ -249,6 +267,12 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     if article.head is not None:
         return resolve(article.head, published, article.head_year, metric, level, article.until)
     return None
+
+
+@cache
+def _count_flow(rules: RuleSet) -> re.Pattern:
+    """One pattern for the count_flows words ("累计", "新签约")."""
+    return re.compile("|".join(map(re.escape, sorted(rules.count_flows, key=len, reverse=True))))
 
 
 @cache

@@ -26,6 +26,8 @@ BARE_MULTIPLIERS = set("百千万亿佰仟拾")  # "百亿" alone is rhetoric un
 MAX_NUMBER_CHARS = 40  # longer digit runs are codes or noise, never a figure
 _NOUN_AFTER = re.compile(r"(?:[0-9]+[A-Za-z]+)?[\u4e00-\u9fffA-Za-z·()]{1,16}")  # "600个5G基站"
 _NOUN_BEFORE = re.compile(r"(?:[0-9]+[A-Za-z]+)?[\u4e00-\u9fffA-Za-z·()]{1,16}$")  # "新建5G基站600个"
+_ALTERNATIVE = re.compile(r"\([\u4e00-\u9fff、]{1,8}\)")  # "村(社区)", "镇(街道)"
+_LIST_JOINS = ("、", "和", "及", "与", "、和")
 _COORDINATED = re.compile(r"(?<![0-9.])(?P<n>\d+(?:\.\d+)?)(?:和|、|及|与)$")
 
 
@@ -125,7 +127,10 @@ def _counted(text: str, start: int, end: int, limit: int, unit: UnitRule, rules:
         head = next((h for h in rules.counted_heads if noun.startswith(h)), None)
         if head:
             cut = len(head)  # "16个项目集中签约": the noun is the head it starts with
-        if cut >= 2 or (cut == 1 and cut == len(noun) and noun not in rules.counted_single_char_not):
+            alternative = _ALTERNATIVE.match(noun, cut)
+            if alternative:
+                cut = alternative.end()  # "5个镇(街道)": the head with its alternative
+        if cut >= 2 or (cut == 1 and (cut == len(noun) or head) and noun[:1] not in rules.counted_single_char_not):
             return _trim(text, end, end + cut, rules)
     left = _NOUN_BEFORE.search(text, max(0, start - 16), start)
     if left:
@@ -144,9 +149,12 @@ def _counted(text: str, start: int, end: int, limit: int, unit: UnitRule, rules:
             at = text.rfind(verb, lo, hi)
             if at >= 0 and at + len(verb) > lo:
                 lo, cut = at + len(verb), True
-        for verb in rules.counted_opening_verbs:  # "服务科技型企业860户", but "养老服务中心14家"
-            if text.startswith(verb, lo) and hi - lo > len(verb):
-                lo, cut = lo + len(verb), True
+        opened = True
+        while opened:  # "服务科技型企业860户", "招引落户科技型企业56家", but "养老服务中心14家"
+            opened = False
+            for verb in rules.counted_opening_verbs:
+                if text.startswith(verb, lo) and hi - lo > len(verb):
+                    lo, cut, opened = lo + len(verb), True, True
         noun = text[lo:hi]
         if any(w in noun for w in rules.counted_not_nouns):
             return None  # "较去年同期多增210户": a comparison, not the thing counted
@@ -191,6 +199,21 @@ def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | No
         if partner is not None:
             found.append(partner)
         found.append(quantity)
+    return _share_listed_counted(found, text)
+
+
+def _share_listed_counted(found: list[Quantity], text: str) -> list[Quantity]:
+    """Counts listed with one classifier before the noun they share ("分别有7个、6个和4个村"): each
+    counts what the last names after it."""
+    shared = None  # what the count after names right after it (or shares from the next)
+    for i in range(len(found) - 1, -1, -1):
+        q = found[i]
+        after = found[i + 1] if i + 1 < len(found) else None
+        if (shared and after and q.kind is Kind.COUNT and q.span.text[-1:] == after.span.text[-1:]
+                and text[q.norm_end:after.norm_start] in _LIST_JOINS):
+            found[i] = q = replace(q, counted=shared)
+        else:
+            shared = q.counted if q.kind is Kind.COUNT and q.counted and text.startswith(q.counted, q.norm_end) else None
     return found
 
 

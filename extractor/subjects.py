@@ -27,6 +27,7 @@ _LABEL = re.compile(r"\d{1,3}[号#]")  # "项目1号厂房": a numbered part of 
 MAX_SENTENCES_BACK = 3  # how far back in its paragraph a figure looks for whose it is
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()—]"  # no digits: a figure is never part of a name; 武进—溧阳 is
 _CAPACITY = r"年产\d+(?:\.\d+)?"  # the one figure a name holds: "年产12GWh动力电池项目", "年产10万吨…项目"
+_DATE_AHEAD = re.compile(r"\d{1,4}(?:[—\-至~]\d{1,2})?[年月日]")  # "遥观镇1—9月": a date follows the name, not a count
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,14 @@ def _patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return entity, re.compile("|".join(re.escape(b) for b in breaks)), alias
 
 
+@cache
+def _counted_before(rules: RuleSet) -> re.Pattern:
+    """A number and a count classifier ending right before a word: "5个镇", "120余个行政村" count
+    places; the word is what is counted, never a name or a reference."""
+    classifiers = sorted({u.surface for u in rules.units if u.kind.value == "count"}, key=len, reverse=True)
+    return re.compile(rf"(?:\d|[{rules.chinese_digits}十百千万几])[余多]?(?:{'|'.join(map(re.escape, classifiers))})$")
+
+
 def _sort_of(ending: str, rules: RuleSet) -> int:
     return next(i for i, r in enumerate(rules.entities) if ending in r.endings)
 
@@ -82,6 +91,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             if not whole.startswith(rules.unbroken, b.start()):  # 中国建设银行: 建设 is the name's
                 cut = b.end()
         stem = stem[cut:]
+        if stem in rules.verb_stems:  # "服务社区", "深入园区": a verb and its object, not a name
+            cut, stem = cut + len(stem), ""
         start = m.start(ending_group) - len(stem)
         sort = _sort_of(m.group(ending_group), rules)
         end = m.end(ending_group) if sort == PROJECT or not long_name else m.end()  # a phase belongs to a place
@@ -91,11 +102,13 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             continue  # "率全市": the home place's alias, not a district's name
         if start > 0 and text[start - 1].isdigit() and not cut:
             continue  # "新设2家科技支行", "2024年下半年重大项目": a counted thing or a date, not a name
+        if _counted_before(rules).search(text, max(0, start - 8), start):
+            continue  # "与5个镇(街道)签约", "为120余个行政村授信": the places counted, not whose figure
         if start > 0 and text[start - 1] == "“" and text.startswith("”", end):
             continue  # “一号工程”: a quoted term, not a name
         follower = text[end:end + 1]
         if follower and (follower in rules.entities[sort].not_followed_by
-                         or follower.isdigit() and not _LABEL.match(text, end)):
+                         or follower.isdigit() and not _LABEL.match(text, end) and not _DATE_AHEAD.match(text, end)):
             continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure ("项目1号厂房" is)
         name = stem + ending
         common = name.endswith(rules.non_names)
@@ -103,6 +116,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             continue  # "武进地区", "城市": leave the place word inside to the aliases
         if common:
             stem = ""
+        if len(stem) == 1 and not generic.fullmatch(stem) and stem not in rules.home_prefix:
+            continue  # "整村授信", "各镇", "每村": one character that is not a name's stem
         described = len(stem) >= 2 and not generic.fullmatch(stem) and any(w in stem for w in rules.descriptive)
         named = (len(stem) >= 2 and not generic.fullmatch(stem) and not described
                  or stem in rules.home_prefix)  # 区总工会: the district's

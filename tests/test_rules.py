@@ -203,6 +203,12 @@ def test_what_a_project_does_once_built_has_no_period():
         assert fact.period is None, example
 
 
+def test_a_count_gathered_over_the_months_is_not_a_stock():
+    for example in RAW["periods"]["count_flows"]["examples"]:
+        *_, fact = facts(example)
+        assert fact.period is not None and fact.period.start.month == 1, example
+
+
 def test_a_projects_progress_takes_the_paragraphs_period():
     for example in RAW["periods"]["project_progress"]["examples"]:
         *_, fact = facts(example)

@@ -114,11 +114,13 @@ class RuleSet:
     scene_openers: tuple[str, ...]  # a sentence opening so tells what happened at an event: no inherited period
     breakdown: re.Pattern  # a sentence opening a breakdown ("分市场看"): it speaks of the paragraph's main period
     once_built: tuple[str, ...]  # "达产后", "建成后": what follows is a capacity, of no period
+    count_flows: tuple[str, ...]  # "截至10月末,累计新签约项目23个": a count gathered over the span, not a stock
     project_progress: tuple[str, ...]  # "完成投资4.2亿元": a project's progress, dated like the district's
     home: dict[str, str]
     aliases: dict[str, str]  # word -> place name
     entities: tuple[EntityRule, ...]
     name_breaks: tuple[str, ...]
+    verb_stems: tuple[str, ...]  # a stem that is only one of these is a verb with its object ("服务社区")
     alias_not_followed_by: tuple[str, ...]
     alias_not_after: tuple[str, ...]
     oblique_after: tuple[str, ...]  # a name after these is where or by whom, not whose
@@ -290,7 +292,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
     for i, row in enumerate(t["periods"]["period"]):
         where = f"periods.toml row {i + 1}"
         _check_keys(row, {"pattern", "kind", "offset", "start_month", "end_month", "examples"}, where)
-        if row["kind"] not in ("year", "ytd", "months", "span", "month", "now", "year_end", "days"):
+        if row["kind"] not in ("year", "ytd", "months", "span", "month", "now", "year_end", "days", "years", "since"):
             raise RuleError(f"{where}: unknown period kind {row['kind']!r}")
         periods.append(PeriodRule(_compile(row["pattern"], where), row["kind"], row.get("offset"),
                                   row.get("start_month"), row.get("end_month"), tuple(row["examples"])))
@@ -336,10 +338,12 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         once_built=tuple(t["periods"]["once_built"]["words"]),
         breakdown=_compile(t["periods"]["breakdown"]["pattern"], "periods.toml breakdown"),
         project_progress=tuple(t["periods"]["project_progress"]["words"]),
+        count_flows=tuple(t["periods"]["count_flows"]["words"]),
         home=home,
         aliases=aliases,
         entities=entities,
         name_breaks=tuple(places["name_breaks"]["words"]),
+        verb_stems=tuple(places["verb_stems"]["words"]),
         alias_not_followed_by=tuple(places["alias_not_followed_by"]["words"]),
         alias_not_after=tuple(places["alias_not_after"]["words"]),
         oblique_after=tuple(places["oblique_after"]["words"]),
