@@ -15,9 +15,8 @@ How a page is read:
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .facts import Article

@@ -30,7 +30,7 @@ from .facts import PublicationDate
 from .pages import decode_page, find_pages, read_page
 from .parallel import in_order
 from .pipeline import extract_page
-from .rows import page_rows
+from .rows import date_columns, page_rows
 from .rules import RuleError, load_rules
 from .vocab import DateSource, Kind, Metric, Precision, values
 
@@ -102,6 +102,7 @@ def cmd_ingest(args) -> int:
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "redated": 0, "duplicate": 0}
     total_articles = total_facts = 0
     errors: list = []
+    run_id = None
     with interrupts.installed():
         try:
             with interrupts.held(), Session(engine) as session, session.begin():
@@ -129,7 +130,7 @@ def cmd_ingest(args) -> int:
                 total_facts += saved.facts
                 print(f"{name}: {saved.status}, {saved.articles} articles, {saved.facts} facts", flush=True)
         finally:
-            if "run_id" in locals():
+            if run_id is not None:
                 with interrupts.held(), Session(engine) as session, session.begin():
                     finish_run(session.get(ExtractionRun, run_id), changes)
             engine.dispose()
@@ -161,10 +162,7 @@ def _ingest_tasks(pages, engine, given: date | None, manifest: dict[str, date], 
             continue
         with interrupts.held(), Session(engine) as session:
             needed = needs_extraction(session, page_file, published)
-        args = None
-        if needed:
-            args = (page_file.text, published.day, published.source.value, published.precision.value) \
-                if published else (page_file.text, None, DateSource.INFERRED.value, None)
+        args = (page_file.text, *date_columns(published)) if needed else None
         yield (path, name, page_file, published, None), args
 
 
@@ -246,11 +244,11 @@ def cmd_parse(args) -> int:
         published = PublicationDate(args.date, DateSource.GIVEN)
     else:
         published = infer_date(text)
-    extraction = extract_page(text, published.day if published else None,
-                              precision=published.precision if published else Precision.DAY)
+    day, source, precision = date_columns(published)
+    extraction = extract_page(text, day, precision=Precision(precision or "day"))
     articles = {a.seq: a for a in extraction.articles}
-    records = (record_of_fact(f, articles[f.article_seq], None, None, published.day if published else None,
-                              published.source.value if published else None) for f in extraction.facts)
+    records = (record_of_fact(f, articles[f.article_seq], None, None, day, source if published else None)
+               for f in extraction.facts)
     write_records(records, sys.stdout, "jsonl")
     return 0
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from bisect import bisect_left
+from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 
@@ -227,10 +227,13 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
                segment: SegmentPeriods, metric: Metric, level: bool = True, of_project: bool = False) -> Period | None:
     """The period of the figure at ``pos``: the phrase nearest before it in its sentence; else the
     latest period set at the head of a clause earlier in its paragraph ("报告指出,2023年是…"); else
-    the article's; a breakdown ("分市场看,…") goes back to the paragraph's first period. A project's
-    own figures, and those of a sentence telling what happened at the event ("会上,…"), take no period they do not state, but for a project's progress ("完成投资");
-    what a project will do once built ("达产后
-    年产值…") takes none unless a phrase follows those words."""
+    the article's. A breakdown ("分市场看,…") goes back to the paragraph's first period.
+
+    ``of_project``: the figure is a project's own (its investment, its area), which takes only a
+    phrase of its own statement, unless the clause tells the project's progress ("完成投资"). A
+    sentence telling what happened at an event ("会上,…") inherits no period, and what a project
+    will do once built ("达产后年产值…") has none unless a phrase follows those words.
+    """
     rules, published = article.rules, article.published
     phrases = segment.between(sentence_start, pos)
     if of_project:
@@ -240,15 +243,15 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
         statement = text.rfind(";", sentence_start, pos) + 1
         phrases = [ph for ph in phrases if ph.start >= statement]
     year_hint = segment.year(paragraph_start, pos) or article.head_year
-    built = max((m.start() for m in _once_built(rules).finditer(text, sentence_start, pos)), default=-1)
+    built = max((m.start() for m in _words(rules.once_built).finditer(text, sentence_start, pos)), default=-1)
     if built >= 0 and (not phrases or phrases[-1].end <= built):
         return None  # "投产后年产值可达12亿元": a capacity
     if phrases:
         phrase = phrases[-1]
-        if level and metric is Metric.COUNT and _count_flow(rules).search(text, phrases[0].end, pos):
+        if level and metric is Metric.COUNT and _words(rules.count_flows).search(text, phrases[0].end, pos):
             level = False  # "截至10月末,累计新签约项目23个": gathered over the months, not a stock
         narrower = [ph for ph in phrases[:-1] if ph.rule.kind in _WITHIN_YEAR]
-        if phrase.rule.kind == "year" and phrase.rule.offset == 0 and narrower and phrase.match.group() != "年内":
+        if narrower and phrase.match.group() in rules.same_year:
             # "截至10月末,该镇今年累计新签约项目23个": 今年 names the year of the narrower phrase
             hint = segment.year(paragraph_start, narrower[-1].end) or article.head_year
             within = resolve(narrower[-1], published, hint, metric, level, article.until)
@@ -270,15 +273,9 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
 
 
 @cache
-def _count_flow(rules: RuleSet) -> re.Pattern:
-    """One pattern for the count_flows words ("累计", "新签约")."""
-    return re.compile("|".join(map(re.escape, sorted(rules.count_flows, key=len, reverse=True))))
-
-
-@cache
-def _once_built(rules: RuleSet) -> re.Pattern:
-    """One pattern for the once_built words ("达产后", "建成后")."""
-    return re.compile("|".join(map(re.escape, sorted(rules.once_built, key=len, reverse=True))))
+def _words(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a word list of the rules ("达产后", "建成后"), longest first."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 
 
 def _heads_clause(text: str, phrase: _Phrase, paragraph_start: int, rules: RuleSet) -> bool:

@@ -26,8 +26,8 @@ from .text import NormText, normalize
 from .vocab import ArticleKind, Kind, Measure, Precision
 
 
-MAX_STATEMENT_FIGURES = 12
-_YEAR_ON_YEAR_RATE = re.compile("同比(?![多少])")  # 同比增长 compares rates; 同比多增 compares the change  # the figures of a statement a later one may refer back to
+MAX_STATEMENT_FIGURES = 12  # the figures of a statement a later one may refer back to
+_YEAR_ON_YEAR_RATE = re.compile("同比(?![多少])")  # 同比增长 compares rates; 同比多增 compares the change
 
 
 @dataclass(frozen=True)
@@ -138,26 +138,28 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
                 remembered = ctx.sentence_start
             subjects = tracker.subjects(text, ctx, ctx.clause_end if q.kind in (Kind.MONEY, Kind.AREA) else None)
             meanings = classify_all(q, text, ctx, statement, rules)
-            for meaning, subject in ((m, s) for m in meanings for s in subjects):
+            threshold = is_threshold(q, text, rules)
+            for meaning in meanings:
                 metric, level = meaning.metric, meaning.measure is Measure.LEVEL
                 balance = _balance_compared_year_on_year(q, text, statement, meaning)
                 if balance is not None:  # "存款余额4218.6亿元,同比增长11.7%": read like the balance
                     metric, level = balance, True
-                period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates, segment,
-                                            metric, level,
-                                            tracker.is_property(text, ctx, subject) and not is_threshold(q, text, rules))
-                facts.append(Fact(
-                    article_seq=article.seq,
-                    quantity=q,
-                    metric=meaning.metric,
-                    metric_phrase=meaning.metric_phrase,
-                    measure=meaning.measure,
-                    direction=meaning.direction,
-                    status=status_for(meaning.status, period, until),
-                    subject=subject,
-                    period=period,
-                    sentence=text[ctx.sentence_start:ctx.sentence_end].strip(),
-                ))
+                for subject in subjects:
+                    period = periods.period_for(text, ctx.sentence_start, ctx.pos, ctx.paragraph_start, dates,
+                                                segment, metric, level,
+                                                tracker.is_property(text, ctx, subject) and not threshold)
+                    facts.append(Fact(
+                        article_seq=article.seq,
+                        quantity=q,
+                        metric=meaning.metric,
+                        metric_phrase=meaning.metric_phrase,
+                        measure=meaning.measure,
+                        direction=meaning.direction,
+                        status=status_for(meaning.status, period, until),
+                        subject=subject,
+                        period=period,
+                        sentence=text[ctx.sentence_start:ctx.sentence_end].strip(),
+                    ))
             statement.append((q, meanings[0]))
             del statement[:-MAX_STATEMENT_FIGURES]
     facts = _headline_facts(facts, article, until)

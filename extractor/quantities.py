@@ -220,8 +220,8 @@ def _share_listed_counted(found: list[Quantity], text: str) -> list[Quantity]:
 def _coordinated(norm: NormText, text: str, q: Quantity, found: list[Quantity], seg_start: int,
                  rules: RuleSet) -> Quantity | None:
     """"高于全国、全省0.7和0.1个百分点": a bare number joined by 和/、/及 to a figure shares its unit."""
-    if q.value_high is not None:
-        return None
+    if q.value_high is not None or q.kind not in (Kind.PERCENT, Kind.PP):
+        return None  # only plain decimals of rates are written this way in news
     before = _COORDINATED.search(text, max(seg_start, q.norm_start - 24), q.norm_start)
     if before is None or any(f.norm_end > before.start() for f in found):
         return None
@@ -230,8 +230,6 @@ def _coordinated(norm: NormText, text: str, q: Quantity, found: list[Quantity], 
     except NumberError:
         return None
     unit = next(u for u in rules.units if u.kind is q.kind and u.unit == q.unit)
-    if q.kind not in (Kind.PERCENT, Kind.PP) or not before.group("n")[0].isdigit():
-        return None  # only plain decimals of rates are written this way in news
     return replace(q, value=_to_canonical(number.value, unit), span=norm.span(before.start("n"), before.end("n")),
                    norm_start=before.start("n"), norm_end=before.end("n"), qualifier=Qualifier.NONE)
 

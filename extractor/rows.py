@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .dates import infer_date
-from .facts import Article, fact_columns
+from .facts import Article, PublicationDate, fact_columns
 from .pipeline import extract_page
 from .rules import RuleSet, load_rules
 from .vocab import DateSource, Precision
@@ -32,6 +32,13 @@ def article_columns(article: Article) -> dict:
         "byline": article.byline, "source_start": article.start, "source_end": article.end,
         "body_start": article.body_start,
     }
+
+
+def date_columns(published: PublicationDate | None) -> tuple[date | None, str, str | None]:
+    """(published_on, date_source, date_precision) of a date given, or of one to infer."""
+    if published is None:
+        return None, DateSource.INFERRED.value, None
+    return published.day, published.source.value, published.precision.value
 
 
 def page_rows(text: str, published_on: date | None, date_source: str, date_precision: str | None,

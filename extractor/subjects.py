@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 
 from .context import SENTENCE_ENDS
 from .rules import RuleSet
+from .vocab import Kind
 
 PROJECT = 0  # the entity rule of projects (first in places.toml)
 _SHARED = re.compile(r"[^,;。]{0,12}?(?:均|都|皆|双双)")  # "A、B均增长8%": the value is each one's
@@ -67,7 +68,7 @@ def _patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 def _counted_before(rules: RuleSet) -> re.Pattern:
     """A number and a count classifier ending right before a word: "5个镇", "120余个行政村" count
     places; the word is what is counted, never a name or a reference."""
-    classifiers = sorted({u.surface for u in rules.units if u.kind.value == "count"}, key=len, reverse=True)
+    classifiers = sorted({u.surface for u in rules.units if u.kind is Kind.COUNT}, key=len, reverse=True)
     return re.compile(rf"(?:\d|[{rules.chinese_digits}十百千万几])[余多]?(?:{'|'.join(map(re.escape, classifiers))})$")
 
 
@@ -138,6 +139,7 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     # an alias or reference inside a longer name ("武进国家高新区") is part of that name, and
     # names that touch form one ("江苏恒立精密传动有限公司" + "线性驱动器项目")
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    words = raw_words or (lambda a, b: text[a:b])
     kept: list[Mention] = []
     for mention in found:
         if kept and mention.start < kept[-1].end:
@@ -145,7 +147,6 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         if (kept and mention.start == kept[-1].end and mention.sort >= 0 <= kept[-1].sort and not mention.demonstrative
                 and not rules.entities[mention.sort].stem_length[0]):  # a district never ends a longer name
             prev = kept.pop()
-            words = (lambda a, b: raw_words(a, b)) if raw_words else (lambda a, b: text[a:b])
             if mention.name and (prev.name or prev.common  # 江南农村 + 商业银行
                                  or (prev.described and prev.sort == mention.sort)):  # 中国农业银行 + 武进支行
                 name = (prev.name or words(prev.start, prev.end)) + mention.name

@@ -271,3 +271,11 @@ def test_a_word_listed_twice_is_refused():
     broken = {**parsed, "non_names": {"words": ["乡村", "乡村"], "examples": ["x"]}}
     with pytest.raises(RuleError, match="places.toml non_names words: '乡村' appears twice"):
         _build({**tables, "places": (data, broken)})
+
+
+def test_this_year_names_the_year_of_a_narrower_phrase():
+    from datetime import date
+
+    for example in RAW["periods"]["same_year"]["examples"]:
+        *_, fact = extract_page(example, date(2024, 11, 5)).facts
+        assert (fact.period.start, fact.period.end) == (date(2024, 1, 1), date(2024, 9, 30)), example

@@ -18,8 +18,7 @@ from ..facts import PublicationDate
 from ..pages import PageFile
 from ..parallel import in_order
 from ..rules import RuleSet
-from ..rows import PageRows, page_rows
-from ..vocab import DateSource
+from ..rows import PageRows, date_columns, page_rows
 from .models import Article, ExtractionRun, FactRow, Page
 
 
@@ -113,8 +112,7 @@ def save_page(session: Session, page_file: PageFile, published: PublicationDate 
     if twin is not None:
         return Saved("duplicate", twin, 0, 0)  # the same text under another name would count its facts twice
     if rows is None:
-        rows = page_rows(page_file.text, *_date_columns(published), rules)
-    version = 1
+        rows = page_rows(page_file.text, *date_columns(published), rules)
     if current is not None:
         old = session.execute(select(FactRow.metric).join(Article).where(Article.page_id == current.id)).scalars()
         changes.removed.update(old)
@@ -122,9 +120,9 @@ def save_page(session: Session, page_file: PageFile, published: PublicationDate 
         current.is_current = False
         version = current.version + 1
         session.flush()
-    elif session.scalar(select(Page.id).where(Page.name == page_file.name).limit(1)) is not None:
-        version = session.scalar(select(func.max(Page.version)).where(Page.name == page_file.name)) + 1
-    _, source, _ = _date_columns(published)
+    else:  # versions of this name may be stored with none current
+        version = (session.scalar(select(func.max(Page.version)).where(Page.name == page_file.name)) or 0) + 1
+    _, source, _ = date_columns(published)
     page_id = session.execute(insert(Page.__table__).returning(Page.id), [{
         "name": page_file.name, "version": version, "is_current": True, "sha256": page_file.sha256,
         "size_bytes": page_file.size, "encoding": page_file.encoding, "text": page_file.text,
@@ -133,13 +131,6 @@ def save_page(session: Session, page_file: PageFile, published: PublicationDate 
     changes.pages += 1
     _insert_new(session, page_id, rows, run_id, changes)
     return Saved("replaced" if current is not None else "new", page_file.name, len(rows.articles), len(rows.facts))
-
-
-def _date_columns(published: PublicationDate | None) -> tuple:
-    """(published_on, date_source, date_precision) of a date given, or of one to infer."""
-    if published is None:
-        return None, DateSource.INFERRED.value, None
-    return published.day, published.source.value, published.precision.value
 
 
 def page_rows_of(page: Page, rules: RuleSet | None = None) -> PageRows:
@@ -185,8 +176,7 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run_id: int, changes
     seen = Counter()
     added, updated = [], []
     for fact in rows.facts:
-        columns = dict(fact)
-        columns["article_id"] = article_ids[columns.pop("article_seq")]
+        columns = _stored_columns(fact, article_ids)
         row = existing.pop(_fact_key(columns, seen), None)
         if row is None:
             added.append({**columns, "run_id": run_id})
@@ -207,19 +197,21 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run_id: int, changes
         changes.articles_changed += len(gone)
 
 
+def _stored_columns(fact: dict, article_ids: dict[int, int]) -> dict:
+    """A fact's row columns with its article's id in place of the article's place on the page."""
+    columns = dict(fact)
+    columns["article_id"] = article_ids[columns.pop("article_seq")]
+    return columns
+
+
 def _insert_new(session: Session, page_id: int, rows: PageRows, run_id: int, changes: Changes) -> None:
     """A page with nothing stored yet: its articles and facts go in as bulk inserts."""
     if not rows.articles:
         return
     articles = [{"page_id": page_id, **a} for a in rows.articles]
     ids = {seq: id_ for id_, seq in session.execute(insert(Article).returning(Article.id, Article.seq), articles)}
-    facts = []
-    for fact in rows.facts:
-        columns = dict(fact)
-        columns["article_id"] = ids[columns.pop("article_seq")]
-        columns["run_id"] = run_id
-        facts.append(columns)
-        changes.added[columns["metric"]] += 1
+    facts = [{**_stored_columns(fact, ids), "run_id": run_id} for fact in rows.facts]
+    changes.added.update(fact["metric"] for fact in facts)
     if facts:  # a Core insert is one executemany; the ORM's splits rows by which columns are NULL
         session.execute(insert(FactRow.__table__), facts)
 

@@ -115,6 +115,7 @@ class RuleSet:
     breakdown: re.Pattern  # a sentence opening a breakdown ("分市场看"): it speaks of the paragraph's main period
     once_built: tuple[str, ...]  # "达产后", "建成后": what follows is a capacity, of no period
     count_flows: tuple[str, ...]  # "截至10月末,累计新签约项目23个": a count gathered over the span, not a stock
+    same_year: tuple[str, ...]  # "截至9月末,该镇今年累计…": 今年 names the narrower phrase's year
     project_progress: tuple[str, ...]  # "完成投资4.2亿元": a project's progress, dated like the district's
     home: dict[str, str]
     aliases: dict[str, str]  # word -> place name
@@ -339,6 +340,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         breakdown=_compile(t["periods"]["breakdown"]["pattern"], "periods.toml breakdown"),
         project_progress=tuple(t["periods"]["project_progress"]["words"]),
         count_flows=tuple(t["periods"]["count_flows"]["words"]),
+        same_year=tuple(t["periods"]["same_year"]["words"]),
         home=home,
         aliases=aliases,
         entities=entities,
