@@ -135,6 +135,12 @@ def _respective(q: Quantity, text: str, ctx: Context, previous: list[tuple[Quant
 
 
 @cache
+def _percent_words(rules: RuleSet) -> dict:
+    """What a percent is read by: its keywords and the change verbs, one table."""
+    return {**_keywords(rules, Kind.PERCENT), **_change_words(rules, True)}
+
+
+@cache
 def _first_chars(rules: RuleSet, kind: Kind) -> frozenset[str]:
     return frozenset(word[0] for word in _keywords(rules, kind))
 
@@ -177,7 +183,7 @@ def _nearest_valid(text: str, lo: int, hi: int, words, rules: RuleSet) -> tuple[
 def _percent(text: str, ctx: Context, rules: RuleSet, status: Status) -> Meaning:
     keywords = _keywords(rules, Kind.PERCENT)
     changes = _change_words(rules, True)
-    words = {**keywords, **changes}
+    words = _percent_words(rules)
     found = None
     for lo in (ctx.clause_start, ctx.statement_start):
         hi = ctx.pos

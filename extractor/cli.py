@@ -143,17 +143,11 @@ def cmd_ingest(args) -> int:
 def _ingest_tasks(pages, engine, given: date | None, manifest: dict[str, date], interrupts: _HeldInterrupts):
     """Each page read, dated and checked: ``(context, args)`` for ``page_rows``, args None when
     the page needs no extraction (stored as it is) or cannot be read (context carries the problem)."""
-    seen: dict[str, Path] = {}
     for found in pages:
         if isinstance(found, BadInput):
             yield (found.path, None, None, None, found), None
             continue
         path, name = found
-        if name in seen:
-            problem = BadInput(str(path), f"same name as {seen[name]} in this run; ingest it apart")
-            yield (path, name, None, None, problem), None
-            continue
-        seen[name] = path
         try:
             page_file = read_page(path, name)
             published = _publication(given, manifest, path, name)

@@ -92,20 +92,37 @@ def locate(text: str, pos: int, end: int, seg_start: int, seg_end: int, first_fi
     return Boundaries(text, seg_start, seg_end).locate(pos, end, first_figure)
 
 
+_FINDERS: dict[int, tuple[object, re.Pattern | None]] = {}  # id(words) -> (words, reversed pattern)
+
+
+def _reversed_words(words) -> re.Pattern | None:
+    """One pattern of the words spelled backwards, longest first, compiled once per word list
+    (the rule tables' lists live as long as the rules; the entry holds them, so ids stay theirs)."""
+    entry = _FINDERS.get(id(words))
+    if entry is None or entry[0] is not words:
+        if len(_FINDERS) >= 256:
+            _FINDERS.clear()
+        ordered = sorted({w for w in words if w}, key=len, reverse=True)
+        entry = (words, re.compile("|".join(re.escape(w[::-1]) for w in ordered)) if ordered else None)
+        _FINDERS[id(words)] = entry
+    return entry[1]
+
+
 def nearest_word(text: str, lo: int, hi: int, words) -> tuple[int, str] | None:
     """The word of ``words`` ending nearest before ``hi`` in ``text[lo:hi]`` (longest on ties).
 
-    Returns (start, word).
+    Returns (start, word). ``words`` (any collection of strings, not changed afterwards) is
+    searched as one pattern over the window read backwards: the first match there is the word
+    ending nearest ``hi``, and longest-first alternation breaks ties by length.
+
+    >>> nearest_word("贷款余额增加,存款余额", 0, 11, ("余额", "存款余额", "增加"))
+    (7, '存款余额')
     """
-    best: tuple[int, int, str] | None = None  # (end, length, word)
-    window = text[lo:hi]
-    for word in words:
-        at = window.rfind(word)
-        if at < 0:
-            continue
-        key = (at + len(word), len(word), word)
-        if best is None or key[:2] > best[:2]:
-            best = key
-    if best is None:
+    pattern = _reversed_words(words)
+    if pattern is None:
         return None
-    return lo + best[0] - best[1], best[2]
+    window = text[lo:hi]
+    found = pattern.search(window[::-1])
+    if found is None:
+        return None
+    return lo + len(window) - found.end(), found.group()[::-1]

@@ -29,9 +29,11 @@ def find_pages(paths: list[str]) -> Iterator[tuple[Path, str] | BadInput]:
     order), or the error of a path, one at a time: an archive's list of files is never held whole.
 
     A file given directly is named by its file name; a file found in a folder by its path below
-    that folder, so two folders' ``page1.txt`` stay apart.
+    that folder, so two folders' ``page1.txt`` stay apart. A name already given by an earlier
+    path of the run is refused (it would be the same page twice): the earlier paths are asked
+    whether they hold it, so no list of names grows with the archive.
     """
-    for arg in paths:
+    for i, arg in enumerate(paths):
         path = Path(arg)
         if path.is_dir():
             found = False
@@ -40,15 +42,37 @@ def find_pages(paths: list[str]) -> Iterator[tuple[Path, str] | BadInput]:
                     yield file
                     continue
                 found = True
-                yield file, file.relative_to(path).as_posix()
+                yield _unless_named_before(file, file.relative_to(path).as_posix(), paths[:i])
             if not found:
                 yield BadInput(arg, "no *.txt pages in this folder")
         elif path.is_file():
-            yield path, path.name
+            yield _unless_named_before(path, path.name, paths[:i])
         elif path.exists():
             yield BadInput(arg, "not a regular file")
         else:
             yield BadInput(arg, "no such file or directory")
+
+
+def _unless_named_before(file: Path, name: str, earlier: list[str]) -> tuple[Path, str] | BadInput:
+    for arg in earlier:
+        first = _page_named(Path(arg), name)
+        if first is not None:
+            return BadInput(str(file), f"same name as {first} in this run; ingest it apart")
+    return file, name
+
+
+def _page_named(root: Path, name: str) -> Path | None:
+    """The page ``find_pages([root])`` names ``name``, if there is one."""
+    if root.is_file():
+        return root if root.name == name else None
+    if not name.endswith(".txt") or not root.is_dir():
+        return None
+    file, inside = root / name, root
+    for part in name.split("/")[:-1]:  # the walk does not enter linked folders
+        inside = inside / part
+        if inside.is_symlink() or not inside.is_dir():
+            return None
+    return file if file.is_file() else None
 
 
 def _walk(folder: Path) -> Iterator[Path | BadInput]:

@@ -307,6 +307,19 @@ def test_one_name_twice_in_a_run_is_refused_and_the_same_text_twice_is_stored_on
     assert rows(db, "SELECT count(*) FROM pages") == [(1,)]
 
 
+def test_a_name_an_earlier_folder_of_the_run_gave_is_refused_and_the_rest_go_in(wujin, db, page):
+    first = page("one/x/p.txt", PAGE_A).parents[1]
+    second = page("two/x/p.txt", PAGE_B).parents[1]
+    page("two/r.txt", PAGE_B)
+    status, out, err = wujin("ingest", first, second, first, "--db", db, "--date", "2024-11-05")
+    assert status == 1
+    assert err.splitlines() == [
+        f"error: {second / 'x/p.txt'}: same name as {first / 'x/p.txt'} in this run; ingest it apart",
+        f"error: {first / 'x/p.txt'}: same name as {first / 'x/p.txt'} in this run; ingest it apart",
+    ]
+    assert rows(db, "SELECT name FROM pages ORDER BY name") == [("r.txt",), ("x/p.txt",)]
+
+
 def test_a_new_date_for_a_known_page_moves_its_periods(wujin, db, page):
     path = page("p.txt", PAGE_B)
     wujin("ingest", path, "--db", db, "--date", "2024-03-01")

@@ -78,3 +78,24 @@ def test_a_line_break_inside_a_number_gives_the_same_value():
     broken = extract_page("本报讯(记者 周一)全区各项存款余额达52\n\n17.5亿元,较年初增加二十亿元。", None)
     assert [f.quantity.value for f in whole.facts] == [f.quantity.value for f in broken.facts]
     assert whole.facts[0].quantity.value == Decimal("521750000000")
+
+
+def _nearest_by_rfind(text, lo, hi, words):
+    """The definition: each word's last occurrence in the window, the one ending last (longest on ties)."""
+    window = text[lo:hi]
+    ends = [(window.rfind(w) + len(w), len(w), w) for w in words if w and w in window]
+    if not ends:
+        return None
+    end, length, word = max(ends)
+    return lo + end - length, word
+
+
+WORD_CHARS = st.sampled_from(list("增加长余额贷款存总投资"))
+
+
+@settings(deadline=None)
+@given(st.lists(WORD_CHARS, max_size=40).map("".join), st.lists(st.lists(WORD_CHARS, min_size=1, max_size=4)
+       .map("".join), min_size=1, max_size=6, unique=True), st.integers(0, 40), st.integers(0, 40))
+def test_nearest_word_is_the_word_ending_last_in_the_window(text, words, lo, hi):
+    from extractor.context import nearest_word
+    assert nearest_word(text, lo, hi, tuple(words)) == _nearest_by_rfind(text, lo, hi, words)
