@@ -146,7 +146,16 @@ class RuleSet:
     raw: dict[str, dict]  # the parsed tables, for the table-driven tests
 
     def unit(self, surface: str) -> UnitRule:
-        return next(u for u in self.units if u.surface == surface)
+        return _units_by_surface(self)[surface]
+
+
+@cache
+def _units_by_surface(rules: RuleSet) -> dict[str, UnitRule]:
+    """The unit a surface names (the first row wins), looked up once per figure."""
+    by_surface: dict[str, UnitRule] = {}
+    for u in rules.units:
+        by_surface.setdefault(u.surface, u)
+    return by_surface
 
 
 def _need(row: dict, key: str, where: str):
