@@ -102,6 +102,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         if not long_name and (len(stem) < rules.entities[sort].stem_length[0]
                               or (stem + ending).endswith(tuple(rules.aliases)) or "全" in stem):
             continue  # "率全市": the home place's alias, not a district's name
+        if not long_name and not cut and _inside_word(text, start, rules):
+            continue  # "低洼易涝区", "今年综保区", "随着新院区": the end of a longer word, not a district
         if start > 0 and text[start - 1].isdigit() and not cut:
             continue  # "新设2家科技支行", "2024年下半年重大项目": a counted thing or a date, not a name
         if _counted_before(rules).search(text, max(0, start - 8), start):
@@ -124,9 +126,14 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         named = (len(stem) >= 2 and not generic.fullmatch(stem) and not described
                  or stem in rules.home_prefix)  # 区总工会: the district's
         bare = not named and not common and ending not in rules.entities[sort].refer and stem == ""
+        if named and rules.entities[sort].within and not any(w in stem + ending for w in rules.entities[sort].within):
+            continue  # "格局", "新发展格局": a 局 that is no bureau
+        if text.startswith(rules.entities[sort].speaker_after, end):
+            continue  # "区统计局相关负责人表示,力争全年…": the official speaks of the district's figures
         if named:
             name = raw_words(start, end) if raw_words else stem + ending
-            name = _home_prefixed(name, rules)
+            if rules.entities[sort].home_prefixed:
+                name = _home_prefixed(name, rules)
         found.append(Mention(start, end, name if named else None, sort, common=common, bare=bare,
                              described=described and not named, oblique=text.endswith(rules.oblique_after, 0, start),
                              created=text.endswith(rules.created_after, 0, start)))
@@ -206,6 +213,17 @@ def _not_nested(words: tuple[str, ...]) -> list[str]:
         if not any(k in w for k in kept):
             kept.append(w)
     return kept
+
+
+def _inside_word(text: str, start: int, rules: RuleSet) -> bool:
+    """Whether a district's or city's short name starting at ``start`` would begin inside a word:
+    the character before is a name character that ends no name break, no higher place ("江苏省",
+    "常州市") and no home-place word ("常州新北区")."""
+    if start == 0 or not re.match(_NAME_CHARS, text[start - 1]) or text[start - 1] in "()—":
+        return False
+    before = text[max(0, start - 8):start]
+    return not (before.endswith(rules.name_breaks) or before.endswith(tuple(rules.aliases))
+                or before.endswith(tuple(rules.home_prefix)) or before.endswith("省"))
 
 
 def _listed(text: str, m: Mention, hi: int) -> bool:

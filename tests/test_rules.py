@@ -295,3 +295,15 @@ def test_a_page_of_another_paper_has_its_own_home_place():
         found = page_home(example, RULES).home
         assert (found["district"], found["city"]) == (home["district"], home["city"]), example
         assert any(f.subject == home["district"] for f in facts(example)), example
+
+
+def test_bureaus_are_named_with_their_place_and_not_as_a_speakers_office():
+    [row] = [r for r in RAW["places"]["entity"] if "speaker_after" in r]
+    for example in row["speaker_examples"]:
+        found = facts(example)
+        assert found and not any(f.subject and f.subject.endswith(tuple(row["endings"])) for f in found), example
+    for example in row["not_examples"]:
+        assert not [m for m in mentions(example, 0, len(example), RULES) if m.name], example
+    for example in row["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject == example[:example.index("局") + 1], example  # as written, not home-prefixed

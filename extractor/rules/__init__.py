@@ -82,6 +82,9 @@ class EntityRule:
     not_followed_by: str
     stem_length: tuple[int, int] = (0, 24)  # a name's characters before its ending, at least and at most
     refer_by_ending: tuple[str, ...] = ()  # endings whose references ("该镇", "街道") mean the last name so ending
+    within: tuple[str, ...] = ()  # a name of this sort holds one of these ("区市场监管局", "新北区医疗保障局")
+    home_prefixed: bool = True  # "区政务服务中心" is written "武进区政务服务中心"; a bureau stays as written
+    speaker_after: tuple[str, ...] = ()  # "区统计局相关负责人表示": whose official speaks, not whose figure
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one RuleSet per load
@@ -312,7 +315,9 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         if place not in home_names:
             raise RuleError(f"places.toml infer_home: no alias row with own = true names the {place}")
     entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""),
-                                tuple(r.get("stem_length", (0, 24))), tuple(r.get("refer_by_ending", ())))
+                                tuple(r.get("stem_length", (0, 24))), tuple(r.get("refer_by_ending", ())),
+                                tuple(r.get("within", ())), bool(r.get("home_prefixed", True)),
+                                tuple(r.get("speaker_after", ())))
                      for r in places["entity"])
 
     return RuleSet(
