@@ -122,7 +122,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             stem = ""
         if len(stem) == 1 and not generic.fullmatch(stem) and stem not in rules.home_prefix:
             continue  # "整村授信", "各镇", "每村": one character that is not a name's stem
-        described = len(stem) >= 2 and not generic.fullmatch(stem) and any(w in stem for w in rules.descriptive)
+        described = (len(stem) >= 2 and not generic.fullmatch(stem) and any(w in stem for w in rules.descriptive)
+                     and not (stem + ending).endswith(rules.legal_forms))  # 常州东安农业发展有限公司 is a name
         named = (len(stem) >= 2 and not generic.fullmatch(stem) and not described
                  or stem in rules.home_prefix)  # 区总工会: the district's
         bare = not named and not common and ending not in rules.entities[sort].refer and stem == ""
@@ -160,6 +161,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
                 name = (prev.name or words(prev.start, prev.end)) + mention.name
             elif prev.name and not mention.name and prev.sort != mention.sort:  # 研发生产基地 + 项目
                 name = prev.name + words(mention.start, mention.end)
+            elif (prev.name or prev.described) and mention.bare:  # 澄远纺织集团 + 有限公司, 中国农业银行 + 股份有限公司
+                name = (prev.name or words(prev.start, prev.end)) + words(mention.start, mention.end)
             else:
                 kept.append(prev)
                 kept.append(mention)

@@ -307,3 +307,9 @@ def test_bureaus_are_named_with_their_place_and_not_as_a_speakers_office():
     for example in row["examples"]:
         [fact, *_] = facts(example)
         assert fact.subject == example[:example.index("局") + 1], example  # as written, not home-prefixed
+
+
+def test_a_name_in_a_legal_form_is_a_name_in_full():
+    for example in RAW["places"]["legal_forms"]["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and fact.subject in example and "有限公司" in fact.subject, example

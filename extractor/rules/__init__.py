@@ -134,6 +134,7 @@ class RuleSet:
     unbroken: tuple[str, ...]  # words of names that hold a name break ("建设银行")
     non_names: tuple[str, ...]
     descriptive: tuple[str, ...]
+    legal_forms: tuple[str, ...]  # a name so ending is a registered name, never a description
     generic: tuple[str, ...]
     name_suffix: str
     home_prefix: dict[str, str]  # 区 -> 武进区
@@ -362,6 +363,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         unbroken=tuple(places["unbroken"]["words"]),
         non_names=tuple(places["non_names"]["words"]),
         descriptive=tuple(places["descriptive"]["words"]),
+        legal_forms=tuple(places["legal_forms"]["words"]),
         generic=tuple(places["generic"]["words"]),
         name_suffix=_compile(places["name_suffix"]["pattern"], "places.toml name_suffix").pattern,
         home_names=home_names,
