@@ -144,7 +144,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     for m in alias.finditer(text, lo, hi):
         if text.startswith(rules.alias_not_followed_by, m.end()) or _compared(text, m.start(), rules):
             continue
-        found.append(Mention(m.start(), m.end(), rules.aliases[m.group()], -1))
+        found.append(Mention(m.start(), m.end(), rules.aliases[m.group()], -1,
+                             oblique=text.endswith(rules.oblique_after, 0, m.start())))  # "为全区农户发放贷款"
     # an alias or reference inside a longer name ("武进国家高新区") is part of that name, and
     # names that touch form one ("江苏恒立精密传动有限公司" + "线性驱动器项目")
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
