@@ -73,6 +73,13 @@ def _counted_before(rules: RuleSet) -> re.Pattern:
     return re.compile(rf"(?:\d|[{rules.chinese_digits}十百千万几])[余多]?(?:{'|'.join(map(re.escape, classifiers))})$")
 
 
+@cache
+def _counts_after(rules: RuleSet) -> re.Pattern:
+    """A count of a thing named after it ("3个重大项目"): the name before is whose count it is."""
+    classifiers = sorted({u.surface for u in rules.units if u.kind is Kind.COUNT}, key=len, reverse=True)
+    return re.compile(rf"\d+(?:\.\d+)?[万亿]?[余多]?(?:{'|'.join(map(re.escape, classifiers))})[\u4e00-\u9fff]")
+
+
 def _sort_of(ending: str, rules: RuleSet) -> int:
     return next(i for i, r in enumerate(rules.entities) if ending in r.endings)
 
@@ -112,8 +119,10 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             continue  # “一号工程”: a quoted term, not a name
         follower = text[end:end + 1]
         if follower and (follower in rules.entities[sort].not_followed_by
-                         or follower.isdigit() and not _LABEL.match(text, end) and not _DATE_AHEAD.match(text, end)):
-            continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure ("项目1号厂房" is)
+                         or follower.isdigit() and not _LABEL.match(text, end) and not _DATE_AHEAD.match(text, end)
+                         and not _counts_after(rules).match(text, end)):
+            continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure ("项目1号厂房" is,
+            # and "武进经济开发区3个重大项目竣工": the place's count of something else)
         name = stem + ending
         common = name.endswith(rules.non_names)
         if common and not long_name:
@@ -155,7 +164,10 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         if kept and mention.start < kept[-1].end:
             continue
         if (kept and mention.start == kept[-1].end and mention.sort >= 0 <= kept[-1].sort and not mention.demonstrative
-                and not rules.entities[mention.sort].stem_length[0]):  # a district never ends a longer name
+                and not rules.entities[mention.sort].stem_length[0]  # a district never ends a longer name
+                and not (mention.name and rules.entities[kept[-1].sort].place and 0 < rules.entities[mention.sort]
+                         .apart_from_place <= len(mention.name) - _ending_length(mention.name, rules))):
+            # 临港经济开发区 + 江苏澄海新能源材料有限公司: where the company is; not 常溧产业园 + 开发有限公司
             prev = kept.pop()
             if mention.name and (prev.name or prev.common  # 江南农村 + 商业银行
                                  or (prev.described and prev.sort == mention.sort)):  # 中国农业银行 + 武进支行

@@ -313,3 +313,13 @@ def test_a_name_in_a_legal_form_is_a_name_in_full():
     for example in RAW["places"]["legal_forms"]["examples"]:
         [fact, *_] = facts(example)
         assert fact.subject and fact.subject in example and "有限公司" in fact.subject, example
+
+
+def test_a_place_before_a_companys_name_is_where_it_is():
+    [row] = [r for r in RAW["places"]["entity"] if r.get("apart_from_place")]
+    for example in row["apart_examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and fact.subject.startswith("江苏") and fact.subject.endswith("项目"), example
+    for example in row["joined_examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and example.startswith(fact.subject), example

@@ -85,6 +85,9 @@ class EntityRule:
     within: tuple[str, ...] = ()  # a name of this sort holds one of these ("区市场监管局", "新北区医疗保障局")
     home_prefixed: bool = True  # "区政务服务中心" is written "武进区政务服务中心"; a bureau stays as written
     speaker_after: tuple[str, ...] = ()  # "区统计局相关负责人表示": whose official speaks, not whose figure
+    place: bool = False  # names a place (a town, a park, a district)
+    apart_from_place: int = 0  # a name of at least this many characters before its ending, right after a
+    # place's name: the place is where it is, not part of its name (0: never)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one RuleSet per load
@@ -318,7 +321,8 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
     entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""),
                                 tuple(r.get("stem_length", (0, 24))), tuple(r.get("refer_by_ending", ())),
                                 tuple(r.get("within", ())), bool(r.get("home_prefixed", True)),
-                                tuple(r.get("speaker_after", ())))
+                                tuple(r.get("speaker_after", ())), bool(r.get("place", False)),
+                                int(r.get("apart_from_place", 0)))
                      for r in places["entity"])
 
     return RuleSet(
