@@ -172,10 +172,11 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             if mention.name and (prev.name or prev.common  # 江南农村 + 商业银行
                                  or (prev.described and prev.sort == mention.sort)):  # 中国农业银行 + 武进支行
                 name = (prev.name or words(prev.start, prev.end)) + mention.name
-            elif prev.name and not mention.name and prev.sort != mention.sort:  # 研发生产基地 + 项目
-                name = prev.name + words(mention.start, mention.end)
             elif (prev.name or prev.described) and mention.bare:  # 澄远纺织集团 + 有限公司, 中国农业银行 + 股份有限公司
                 name = (prev.name or words(prev.start, prev.end)) + words(mention.start, mention.end)
+                mention = replace(mention, sort=prev.sort)  # a bank with its legal form is a bank
+            elif prev.name and not mention.name and prev.sort != mention.sort:  # 研发生产基地 + 项目
+                name = prev.name + words(mention.start, mention.end)
             else:
                 kept.append(prev)
                 kept.append(mention)
@@ -255,7 +256,7 @@ def _same(full: str, short: str, rules: RuleSet) -> bool:
     """Whether ``short`` is a shorter way of writing ``full``: its end, or sharing with it the
     last four characters or more, two of them before the ending ("农行武进支行" and "中国农业银行
     武进支行"; not "常州恒泰精工股份有限公司" and "常州卓越新材料股份有限公司")."""
-    if full.endswith(short):
+    if full.endswith(short) or _abbreviates(full, short):
         return True
     shared = 0
     while shared < min(len(full), len(short)) and full[-1 - shared] == short[-1 - shared]:
@@ -263,6 +264,15 @@ def _same(full: str, short: str, rules: RuleSet) -> bool:
     if len(short) >= len(full) or shared < 4:
         return False
     return shared >= _ending_length(short, rules) + 2
+
+
+def _abbreviates(full: str, short: str) -> bool:
+    """Whether ``short`` is ``full`` abbreviated: its characters in order, opening with two of
+    ``full``'s side by side ("江阴农商银行" of "江苏江阴农村商业银行股份有限公司")."""
+    if len(short) < 4 or len(short) >= len(full) or short[:2] not in full:
+        return False
+    rest = iter(full[full.index(short[:2]) + 2:])
+    return all(c in rest for c in short[2:])
 
 
 @lru_cache(maxsize=1024)
