@@ -269,8 +269,8 @@ def _same(full: str, short: str, rules: RuleSet) -> bool:
 def _abbreviates(full: str, short: str) -> bool:
     """Whether ``short`` is ``full`` abbreviated: its characters in order, opening with two of
     ``full``'s side by side ("江阴农商银行" of "江苏江阴农村商业银行股份有限公司")."""
-    if len(short) < 4 or len(short) >= len(full) or short[:2] not in full:
-        return False
+    if len(short) < 4 or len(short) >= len(full) or short[:2] not in full or short in full:
+        return False  # "江阴市人民医院" in "江阴市人民医院日间手术中心" is the hospital, not the centre
     rest = iter(full[full.index(short[:2]) + 2:])
     return all(c in rest for c in short[2:])
 
@@ -346,6 +346,12 @@ class SubjectTracker:
                 name = self.rules.short_names.get(mention.name, mention.name)
                 if mention.sort in last and _same(last[mention.sort][0], name, self.rules):
                     name = last[mention.sort][0]  # "武进支行", "农行武进支行" after "中国农业银行武进支行"
+                builder = names[-1] if names else None
+                if (builder and mention.sort == PROJECT and self.rules.entities[builder[0].sort].builds
+                        and not builder[0].oblique  # "由X公司投资建设的Y项目": by whom, Y项目 as written
+                        and not mention.parts and not name.startswith(builder[1])
+                        and self.rules.built_by.fullmatch(text, builder[0].end, mention.start)):
+                    name = builder[1] + name  # "该公司正在建设二期扩产项目": the company's project
                 if name != mention.name:
                     mention = replace(mention, name=name)
                 names.append((mention, mention.name))

@@ -323,3 +323,11 @@ def test_a_place_before_a_companys_name_is_where_it_is():
     for example in row["joined_examples"]:
         [fact, *_] = facts(example)
         assert fact.subject and example.startswith(fact.subject), example
+
+
+def test_a_project_built_by_a_company_is_named_with_it():
+    for example in RAW["places"]["built_by"]["examples"]:
+        found = [f for f in facts(example) if f.kind == "money"]
+        assert found and all("有限公司" in f.subject and f.subject.endswith("项目") for f in found), example
+    by_whom = "其中,由常州锐驰热管理科技有限公司投资建设的新能源汽车热管理系统项目总投资25亿元"
+    assert facts(by_whom)[0].subject == "新能源汽车热管理系统项目"  # 由: by whom, the project as written

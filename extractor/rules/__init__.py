@@ -86,6 +86,7 @@ class EntityRule:
     home_prefixed: bool = True  # "区政务服务中心" is written "武进区政务服务中心"; a bureau stays as written
     speaker_after: tuple[str, ...] = ()  # "区统计局相关负责人表示": whose official speaks, not whose figure
     place: bool = False  # names a place (a town, a park, a district)
+    builds: bool = False  # a project named right after one of these and a built_by phrase is its project
     apart_from_place: int = 0  # a name of at least this many characters before its ending, right after a
     # place's name: the place is where it is, not part of its name (0: never)
 
@@ -122,6 +123,7 @@ class RuleSet:
     once_built: tuple[str, ...]  # "达产后", "建成后": what follows is a capacity, of no period
     count_flows: tuple[str, ...]  # "截至10月末,累计新签约项目23个": a count gathered over the span, not a stock
     same_year: tuple[str, ...]  # "截至9月末,该镇今年累计…": 今年 names the narrower phrase's year
+    built_by: re.Pattern  # "X公司投资建设的Y项目", "该公司正在建设Y项目": the project is X's
     project_progress: tuple[str, ...]  # "完成投资4.2亿元": a project's progress, dated like the district's
     home: dict[str, str]  # district, city, province: the paper's own places (configured, or inferred per page)
     aliases: dict[str, str]  # word -> place name
@@ -319,10 +321,12 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         if place not in home_names:
             raise RuleError(f"places.toml infer_home: no alias row with own = true names the {place}")
     entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""),
-                                tuple(r.get("stem_length", (0, 24))), tuple(r.get("refer_by_ending", ())),
-                                tuple(r.get("within", ())), bool(r.get("home_prefixed", True)),
-                                tuple(r.get("speaker_after", ())), bool(r.get("place", False)),
-                                int(r.get("apart_from_place", 0)))
+                                stem_length=tuple(r.get("stem_length", (0, 24))),
+                                refer_by_ending=tuple(r.get("refer_by_ending", ())),
+                                within=tuple(r.get("within", ())), home_prefixed=bool(r.get("home_prefixed", True)),
+                                speaker_after=tuple(r.get("speaker_after", ())), place=bool(r.get("place", False)),
+                                builds=bool(r.get("builds", False)),
+                                apart_from_place=int(r.get("apart_from_place", 0)))
                      for r in places["entity"])
 
     return RuleSet(
@@ -371,6 +375,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         generic=tuple(places["generic"]["words"]),
         name_suffix=_compile(places["name_suffix"]["pattern"], "places.toml name_suffix").pattern,
         home_names=home_names,
+        built_by=_compile(places["built_by"]["pattern"], "places.toml built_by"),
         home_inference={k: v for k, v in inference.items() if not k.endswith("examples")},
         home_prefix={k: home[v] for k, v in places["home_prefix"].items() if k != "examples"},
         short_names={k: v for k, v in places["short_names"].items() if k != "examples"},
