@@ -177,6 +177,9 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
                 mention = replace(mention, sort=prev.sort)  # a bank with its legal form is a bank
             elif prev.name and not mention.name and prev.sort != mention.sort:  # 研发生产基地 + 项目
                 name = prev.name + words(mention.start, mention.end)
+            elif prev.name and not mention.name and prev.sort == mention.sort:
+                kept.append(prev)  # 牛塘镇 + 全部村: the named one's, not the last one of its sort
+                continue
             else:
                 kept.append(prev)
                 kept.append(mention)
