@@ -263,6 +263,10 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
         return None
     heads = [ph for ph in segment.between(paragraph_start, sentence_start)
              if _heads_clause(text, ph, paragraph_start, rules)]
+    if not heads and text.startswith(rules.list_items, paragraph_start):
+        paragraph_start, heads = _list_heads(text, paragraph_start, rules)
+        if heads:
+            segment = SegmentPeriods(text, paragraph_start, heads[-1].end, published, rules)
     if heads:
         head = heads[0] if rules.breakdown.fullmatch(opening) else heads[-1]  # "分市场看,": the main period
         hint = segment.year(paragraph_start, head.end) or article.head_year
@@ -270,6 +274,22 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     if article.head is not None:
         return resolve(article.head, published, article.head_year, metric, level, article.until)
     return None
+
+
+def _list_heads(text: str, item_start: int, rules: RuleSet) -> tuple[int, list[_Phrase]]:
+    """The paragraph that opens the list the item at ``item_start`` is in ("2026年,全区:"), and the
+    period phrases heading its clauses; none if the items follow no paragraph ending with ":"."""
+    start = item_start
+    while start > 0:
+        end = start
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        start = text.rfind("\n", 0, end) + 1
+        if not text.startswith(rules.list_items, start):
+            if not text[start:end].endswith(":"):
+                return start, []
+            return start, [ph for ph in find_phrases(text, start, end, rules) if _heads_clause(text, ph, start, rules)]
+    return item_start, []
 
 
 @cache

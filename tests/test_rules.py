@@ -331,3 +331,11 @@ def test_a_project_built_by_a_company_is_named_with_it():
         assert found and all("有限公司" in f.subject and f.subject.endswith("项目") for f in found), example
     by_whom = "其中,由常州锐驰热管理科技有限公司投资建设的新能源汽车热管理系统项目总投资25亿元"
     assert facts(by_whom)[0].subject == "新能源汽车热管理系统项目"  # 由: by whom, the project as written
+
+
+def test_list_items_take_the_period_heading_their_list():
+    from datetime import date
+
+    for example in RAW["periods"]["list_items"]["examples"]:
+        found = extract_page(example, date(2026, 12, 28)).facts
+        assert found and all(f.period is not None and f.period.phrase == "2026年" for f in found), example

@@ -118,6 +118,7 @@ class RuleSet:
     not_period_before: str
     not_period_after: tuple[str, ...]
     head_after_words: tuple[str, ...]
+    list_items: tuple[str, ...]  # a paragraph opening so is an item of the list an earlier one opens with ":"
     scene_openers: tuple[str, ...]  # a sentence opening so tells what happened at an event: no inherited period
     breakdown: re.Pattern  # a sentence opening a breakdown ("分市场看"): it speaks of the paragraph's main period
     once_built: tuple[str, ...]  # "达产后", "建成后": what follows is a capacity, of no period
@@ -354,6 +355,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         not_period_after=tuple(t["periods"]["not_a_period"]["after"]),
         head_after_words=tuple(t["periods"]["clause_heads"]["after_words"]),
         scene_openers=tuple(t["periods"]["scene_openers"]["words"]),
+        list_items=tuple(t["periods"]["list_items"]["openers"]),
         once_built=tuple(t["periods"]["once_built"]["words"]),
         breakdown=_compile(t["periods"]["breakdown"]["pattern"], "periods.toml breakdown"),
         project_progress=tuple(t["periods"]["project_progress"]["words"]),
