@@ -34,6 +34,7 @@ AS_OF = {Metric.SHARE, Metric.RATE}  # ratios "截至3月末" are read at that d
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1}
 DEADLINE = "到至—－-~～–"  # "到2025年", "2025—2027年": a deadline or a range's end is not the year spoken of
+ELEVENTH_PLAN_YEAR = 2006  # the 11th five-year plan's (十一五) first year: "十四五" is 2021—2025
 _WITHIN_YEAR = ("ytd", "months", "span", "month", "since")  # phrases narrower than a year
 
 
@@ -123,6 +124,9 @@ def _dates(rule: PeriodRule, groups: dict, year: int, month: int | None, publish
     if rule.kind == "years":
         first = int(groups["first_year"])
         return Period(date(first, 1, 1), date(year, 12, 31), words) if first <= year else None
+    if rule.kind == "plan":  # "“十四五”期间": the years of the 1N-th five-year plan
+        first = ELEVENTH_PLAN_YEAR + 5 * (int(parse_chinese(groups["plan"]).value) - 1)
+        return Period(date(first, 1, 1), date(first + 4, 12, 31), words)
     if rule.kind == "since":  # "6月以来": from that month to the publication date
         if published is None or month is None or date(year, month, 1) > published:
             return None

@@ -305,7 +305,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
     for i, row in enumerate(t["periods"]["period"]):
         where = f"periods.toml row {i + 1}"
         _check_keys(row, {"pattern", "kind", "offset", "start_month", "end_month", "examples"}, where)
-        if row["kind"] not in ("year", "ytd", "months", "span", "month", "now", "year_end", "days", "years", "since"):
+        if row["kind"] not in ("year", "ytd", "months", "span", "month", "now", "year_end", "days", "years", "since", "plan"):
             raise RuleError(f"{where}: unknown period kind {row['kind']!r}")
         periods.append(PeriodRule(_compile(row["pattern"], where), row["kind"], row.get("offset"),
                                   row.get("start_month"), row.get("end_month"), tuple(row["examples"])))
