@@ -169,28 +169,61 @@ class ArticlePeriods:
     head_year: int | None
     rules: RuleSet
     until: date | None = None  # the last day the paper may have come out (precision month or year)
+    event: tuple[int, int, Period] | None = None  # the lead's event: its sentence's start, the day's end, the day
 
     @classmethod
     def of(cls, text: str, body: list[tuple[int, int]], published: date | None, rules: RuleSet,
            title: str = "", until: date | None = None) -> ArticlePeriods:
         """The period the headline names ("数说2025年前三季度…"), else one opening a sentence of the
         first body paragraph ("2024年,…", "明年是…")."""
+        event = _event_day(text, body, published, rules)
         titled = find_phrases(title, 0, len(title), rules)
         if titled:
             year = context_year(title, 0, titled[0].end, published, rules)
             period = resolve(titled[0], published, year, None)
             if period:
-                return cls(published, titled[0], period.start.year, rules, until)
+                return cls(published, titled[0], period.start.year, rules, until, event)
         if not body:
-            return cls(published, None, None, rules, until)
+            return cls(published, None, None, rules, until, event)
         start, end = body[0]
         starts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in "。!?"]
         for s in starts:
             phrase = head_phrase(text, s, rules, followers=",是要将")
             if phrase:
                 year = context_year(text, s, phrase.end, published, rules)
-                return cls(published, phrase, year, rules, until)
-        return cls(published, None, context_year(text, start, end, published, rules), rules, until)
+                return cls(published, phrase, year, rules, until, event)
+        return cls(published, None, context_year(text, start, end, published, rules), rules, until, event)
+
+
+def _event_day(text: str, body: list[tuple[int, int]], published: date | None,
+               rules: RuleSet) -> tuple[int, int, Period] | None:
+    """The day of the event the lead reports ("10月25日,…签约仪式举行。", "昨天上午,…开幕。"): a day
+    opening one of the first sentences of the body's first paragraph, with where that sentence
+    starts and the day's words end."""
+    if not body or published is None:
+        return None
+    start, end = body[0]
+    starts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in "。!?"]
+    for s in starts[:3]:
+        m = rules.event_day.match(text, s, end)
+        if not m:
+            continue
+        stop = min((i for i in (text.find(c, s, end) for c in "。!?") if i >= 0), default=end)
+        if find_phrases(text, m.end(), stop, rules) or _words(rules.event_not).search(text, m.end(), stop):
+            return None  # "3月30日,湖塘镇2023年一季度签约活动举行", "2月19日,记者从区统计局获悉": dated otherwise
+        if m.group("rel"):
+            day = date.fromordinal(published.toordinal() - rules.event_day_offsets[m.group("rel")])
+        else:
+            try:
+                day = date(published.year, int(m.group("month")), int(m.group("day")))
+            except ValueError:
+                return None
+            if day > published:
+                day = date(day.year - 1, day.month, day.day) if not (day.month == 2 and day.day == 29) else None
+            if day is None:
+                return None
+        return s, m.end(), Period(day, day, m.group().rstrip(","))
+    return None
 
 
 class SegmentPeriods:
@@ -250,6 +283,8 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     built = max((m.start() for m in _words(rules.once_built).finditer(text, sentence_start, pos)), default=-1)
     if built >= 0 and (not phrases or phrases[-1].end <= built):
         return None  # "投产后年产值可达12亿元": a capacity
+    if article.event is not None and sentence_start == article.event[0] and not phrases:
+        return article.event[2]  # "12月27日,X开发区3个重大项目集中竣工投产": the event's day
     if phrases:
         phrase = phrases[-1]
         if level and metric is Metric.COUNT and _words(rules.count_flows).search(text, phrases[0].end, pos):
@@ -263,6 +298,8 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
                 return within
         return resolve(phrase, published, year_hint, metric, level, article.until)
     opening = text[sentence_start:max(sentence_start, text.find(",", sentence_start, pos))]
+    if article.event is not None and _at_event(text, sentence_start, paragraph_start, opening, article.event, rules):
+        return article.event[2]  # "10月25日,…签约仪式举行。签约仪式上,15个项目现场签约": that day's
     if of_project or opening.endswith(rules.scene_openers):  # "会上,", "在第137届广交会上,"
         return None
     heads = [ph for ph in segment.between(paragraph_start, sentence_start)
@@ -278,6 +315,15 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     if article.head is not None:
         return resolve(article.head, published, article.head_year, metric, level, article.until)
     return None
+
+
+def _at_event(text: str, sentence_start: int, paragraph_start: int, opening: str,
+              event: tuple[int, int, Period], rules: RuleSet) -> bool:
+    """Whether a figure without a phrase of its own, after the event's sentence, tells of the lead's
+    event: its sentence, in the same paragraph, opens with an event opener ("此次签约的…",
+    "本届博览会…"); one opening with a scene opener ("会上,") keeps no period, as before."""
+    return (event[0] < sentence_start and text.rfind("\n", 0, sentence_start) < event[0]
+            and text.startswith(rules.event_openers, sentence_start))
 
 
 def _list_heads(text: str, item_start: int, rules: RuleSet) -> tuple[int, list[_Phrase]]:

@@ -339,3 +339,15 @@ def test_list_items_take_the_period_heading_their_list():
     for example in RAW["periods"]["list_items"]["examples"]:
         found = extract_page(example, date(2026, 12, 28)).facts
         assert found and all(f.period is not None and f.period.phrase == "2026年" for f in found), example
+
+
+def test_a_leads_event_dates_its_figures_by_its_day():
+    from datetime import date
+
+    published = date(2024, 12, 29)
+    for example in RAW["periods"]["event_day"]["examples"]:
+        found = extract_page(example, published).facts
+        assert found and all(f.period is not None and f.period.start == f.period.end for f in found), example
+    for example in RAW["periods"]["event_day"]["dated_examples"]:
+        found = extract_page(example, published).facts
+        assert found and all(f.period is None or f.period.start != f.period.end for f in found), example

@@ -118,6 +118,10 @@ class RuleSet:
     not_period_before: str
     not_period_after: tuple[str, ...]
     head_after_words: tuple[str, ...]
+    event_day: re.Pattern  # a day opening the lead's sentence ("10月25日,", "昨天上午,"): the event's day
+    event_day_offsets: dict[str, int]  # 昨天 -> 1: days before publication
+    event_not: tuple[str, ...]  # a lead sentence holding one of these reports figures, not an event ("获悉")
+    event_openers: tuple[str, ...]  # a sentence opening so goes on telling of the lead's event ("此次签约的…")
     list_items: tuple[str, ...]  # a paragraph opening so is an item of the list an earlier one opens with ":"
     scene_openers: tuple[str, ...]  # a sentence opening so tells what happened at an event: no inherited period
     breakdown: re.Pattern  # a sentence opening a breakdown ("分市场看"): it speaks of the paragraph's main period
@@ -356,6 +360,10 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         head_after_words=tuple(t["periods"]["clause_heads"]["after_words"]),
         scene_openers=tuple(t["periods"]["scene_openers"]["words"]),
         list_items=tuple(t["periods"]["list_items"]["openers"]),
+        event_day=_compile(t["periods"]["event_day"]["pattern"], "periods.toml event_day"),
+        event_day_offsets=dict(t["periods"]["event_day"]["days_before"]),
+        event_openers=tuple(t["periods"]["event_day"]["openers"]),
+        event_not=tuple(t["periods"]["event_day"]["not_events"]),
         once_built=tuple(t["periods"]["once_built"]["words"]),
         breakdown=_compile(t["periods"]["breakdown"]["pattern"], "periods.toml breakdown"),
         project_progress=tuple(t["periods"]["project_progress"]["words"]),
