@@ -21,7 +21,7 @@ from .context import Boundaries
 from .facts import Article, Fact, Quantity
 from .quantities import extract_quantities
 from .rules import RuleSet, load_rules
-from .subjects import SubjectTracker, page_home
+from .subjects import SubjectTracker
 from .text import NormText, normalize
 from .vocab import ArticleKind, Kind, Measure, Precision
 
@@ -46,8 +46,8 @@ def extract_page(raw: str, published: date | None, rules: RuleSet | None = None,
     ``published`` is the publication date; with ``precision`` month or year it is the first day
     of the month or year the paper is known to have come out in.
     """
+    rules = rules or load_rules()
     norm = normalize(raw)
-    rules = page_home(norm.text, rules or load_rules())  # 全区 on another district's paper is that district
     articles = split_articles(norm)
     until = window_end(published, precision)
     facts: list[Fact] = []

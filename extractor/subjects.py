@@ -12,12 +12,11 @@ last named subject of the same sort in the article.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from .context import SENTENCE_ENDS
-from .rules import RuleSet, rehomed
+from .rules import RuleSet
 from .vocab import Kind
 
 PROJECT = 0  # the entity rule of projects (first in places.toml)
@@ -194,45 +193,6 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             mention = replace(mention, oblique=True)  # "在雪堰镇、南夏墅街道等8个镇推广": all where
         kept.append(mention)
     return [replace(m, listed=True) if _listed(text, m, hi) else m for m in kept if not m.bare]
-
-
-def page_home(text: str, rules: RuleSet) -> RuleSet:
-    """``rules`` with the page's own district and city (places.toml infer_home): the district (city)
-    name the page writes most often, when it writes it at least ``min_mentions`` times and at least
-    ``outnumber`` times as often as the configured place's own names (for the city, also the
-    configured district's, which lies in it); else the configured ones."""
-    inference = rules.home_inference
-    own = {place: sum(text.count(w) for w in _not_nested(words)) for place, words in rules.home_names.items()}
-    own["city"] = own.get("city", 0) + own.get("district", 0)  # 武进 is in 常州
-    needed = {place: max(inference["min_mentions"], inference["outnumber"] * own.get(place, 0))
-              for place in inference["endings"]}
-    found: dict[str, set[str]] = {}
-    for place, ending in inference["endings"].items():  # no name can be written that often: read no further
-        if max(Counter(re.findall(rf"(?=(\w\w{re.escape(ending)}))", text)).values(), default=0) >= needed[place]:
-            found[place] = set()
-    if not found:
-        return rules
-    for m in mentions.__wrapped__(text, 0, len(text), rules):
-        if m.name and m.sort >= 0 and rules.entities[m.sort].stem_length[0]:
-            for place, ending in inference["endings"].items():
-                if place in found and m.name.endswith(ending) and m.name not in rules.aliases:
-                    found[place].add(m.name)
-    home = dict(rules.home)
-    for place, names in found.items():
-        counted = sorted(((text.count(n), n) for n in names), reverse=True)
-        if counted and counted[0][0] >= needed[place]:
-            home[place] = counted[0][1]
-    return rehomed(rules, home["district"], home["city"])
-
-
-def _not_nested(words: tuple[str, ...]) -> list[str]:
-    """Words that do not contain an earlier one, so that counting them counts each place once
-    ("武进区" holds "武进")."""
-    kept: list[str] = []
-    for w in sorted(words, key=len):
-        if not any(k in w for k in kept):
-            kept.append(w)
-    return kept
 
 
 def _inside_word(text: str, start: int, rules: RuleSet) -> bool:

@@ -281,21 +281,6 @@ def test_this_year_names_the_year_of_a_narrower_phrase():
         assert (fact.period.start, fact.period.end) == (date(2024, 1, 1), date(2024, 9, 30)), example
 
 
-def test_a_page_of_another_paper_has_its_own_home_place():
-    from extractor.subjects import page_home
-
-    home = RAW["places"]["home"]
-    for example in RAW["places"]["infer_home"]["examples"]:
-        found = page_home(example, RULES).home
-        assert (found["district"], found["city"]) != (home["district"], home["city"]), example
-        assert all(f.subject in (found["district"], found["city"]) for f in facts(example) if f.subject
-                   and f.subject.endswith(("区", "市"))), example
-        assert any(f.subject in (found["district"], found["city"]) for f in facts(example)), example
-    for example in RAW["places"]["infer_home"]["kept_examples"]:
-        found = page_home(example, RULES).home
-        assert (found["district"], found["city"]) == (home["district"], home["city"]), example
-        assert any(f.subject == home["district"] for f in facts(example)), example
-
 
 def test_bureaus_are_named_with_their_place_and_not_as_a_speakers_office():
     [row] = [r for r in RAW["places"]["entity"] if "speaker_after" in r]

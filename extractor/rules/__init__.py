@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from importlib import resources
@@ -130,10 +130,8 @@ class RuleSet:
     same_year: tuple[str, ...]  # "截至9月末,该镇今年累计…": 今年 names the narrower phrase's year
     built_by: re.Pattern  # "X公司投资建设的Y项目", "该公司正在建设Y项目": the project is X's
     project_progress: tuple[str, ...]  # "完成投资4.2亿元": a project's progress, dated like the district's
-    home: dict[str, str]  # district, city, province: the paper's own places (configured, or inferred per page)
+    home: dict[str, str]  # district, city, province: the paper's own places (places.toml home)
     aliases: dict[str, str]  # word -> place name
-    home_names: dict[str, tuple[str, ...]]  # district, city -> the configured places' own names (武进区, 武进)
-    home_inference: dict  # how a page's own district and city are inferred (places.toml infer_home)
     entities: tuple[EntityRule, ...]
     name_breaks: tuple[str, ...]
     verb_stems: tuple[str, ...]  # a stem that is only one of these is a verb with its object ("服务社区")
@@ -316,15 +314,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
 
     places = t["places"]
     home = dict(places["home"])
-    aliases = _aliases(places["alias"], home, home)
-    home_names: dict[str, tuple[str, ...]] = {}
-    for row in places["alias"]:
-        if row.get("own"):
-            home_names[row["place"]] = home_names.get(row["place"], ()) + tuple(row["words"])
-    inference = places["infer_home"]
-    for place in inference["endings"]:
-        if place not in home_names:
-            raise RuleError(f"places.toml infer_home: no alias row with own = true names the {place}")
+    aliases = _aliases(places["alias"], home)
     entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""),
                                 stem_length=tuple(r.get("stem_length", (0, 24))),
                                 refer_by_ending=tuple(r.get("refer_by_ending", ())),
@@ -384,9 +374,7 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         legal_forms=tuple(places["legal_forms"]["words"]),
         generic=tuple(places["generic"]["words"]),
         name_suffix=_compile(places["name_suffix"]["pattern"], "places.toml name_suffix").pattern,
-        home_names=home_names,
         built_by=_compile(places["built_by"]["pattern"], "places.toml built_by"),
-        home_inference={k: v for k, v in inference.items() if not k.endswith("examples")},
         home_prefix={k: home[v] for k, v in places["home_prefix"].items() if k != "examples"},
         short_names={k: v for k, v in places["short_names"].items() if k != "examples"},
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
@@ -403,30 +391,16 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
     )
 
 
-def _aliases(rows: list[dict], home: dict[str, str], configured: dict[str, str]) -> dict[str, str]:
-    """Alias word -> the place it stands for: the page's ``home`` for 全区/我区 and the bodies
-    templated on it, the ``configured`` place for the rows marked own (its own names, 武进区)."""
+def _aliases(rows: list[dict], home: dict[str, str]) -> dict[str, str]:
+    """Alias word -> the place it stands for (全区/我区 -> the paper's district, …)."""
     aliases = {}
     for i, row in enumerate(rows):
         where = f"places.toml alias row {i + 1}"
-        _check_keys(row, {"words", "place", "name", "own", "examples"}, where)
-        places = configured if row.get("own") else home
-        name = row["name"].format(**places) if "name" in row else places[_need(row, "place", where)]
+        _check_keys(row, {"words", "place", "name", "examples"}, where)
+        name = row["name"].format(**home) if "name" in row else home[_need(row, "place", where)]
         for word in row["words"]:
             aliases[word] = name
     return aliases
-
-
-@cache
-def rehomed(rules: RuleSet, district: str, city: str) -> RuleSet:
-    """``rules`` for a page of another paper, whose 全区/我区 is ``district`` and 全市/我市
-    ``city``; the configured places' own names still name them. Same tables, same version."""
-    if (district, city) == (rules.home["district"], rules.home["city"]):
-        return rules
-    configured = dict(rules.raw["places"]["home"])
-    home = {**rules.home, "district": district, "city": city}
-    return replace(rules, home=home, aliases=_aliases(rules.raw["places"]["alias"], home, configured),
-                   home_prefix={k: home[v] for k, v in rules.raw["places"]["home_prefix"].items() if k != "examples"})
 
 
 @cache
