@@ -34,6 +34,7 @@ AS_OF = {Metric.SHARE, Metric.RATE}  # ratios "截至3月末" are read at that d
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1}
 DEADLINE = "到至—－-~～–"  # "到2025年", "2025—2027年": a deadline or a range's end is not the year spoken of
+ELEVENTH_PLAN_YEAR = 2006  # the 11th five-year plan's (十一五) first year: "十四五" is 2021—2025
 _WITHIN_YEAR = ("ytd", "months", "span", "month", "since")  # phrases narrower than a year
 
 
@@ -123,6 +124,9 @@ def _dates(rule: PeriodRule, groups: dict, year: int, month: int | None, publish
     if rule.kind == "years":
         first = int(groups["first_year"])
         return Period(date(first, 1, 1), date(year, 12, 31), words) if first <= year else None
+    if rule.kind == "plan":  # "“十四五”期间": the years of the 1N-th five-year plan
+        first = ELEVENTH_PLAN_YEAR + 5 * (int(parse_chinese(groups["plan"]).value) - 1)
+        return Period(date(first, 1, 1), date(first + 4, 12, 31), words)
     if rule.kind == "since":  # "6月以来": from that month to the publication date
         if published is None or month is None or date(year, month, 1) > published:
             return None
@@ -165,28 +169,61 @@ class ArticlePeriods:
     head_year: int | None
     rules: RuleSet
     until: date | None = None  # the last day the paper may have come out (precision month or year)
+    event: tuple[int, int, Period] | None = None  # the lead's event: its sentence's start, the day's end, the day
 
     @classmethod
     def of(cls, text: str, body: list[tuple[int, int]], published: date | None, rules: RuleSet,
            title: str = "", until: date | None = None) -> ArticlePeriods:
         """The period the headline names ("数说2025年前三季度…"), else one opening a sentence of the
         first body paragraph ("2024年,…", "明年是…")."""
+        event = _event_day(text, body, published, rules)
         titled = find_phrases(title, 0, len(title), rules)
         if titled:
             year = context_year(title, 0, titled[0].end, published, rules)
             period = resolve(titled[0], published, year, None)
             if period:
-                return cls(published, titled[0], period.start.year, rules, until)
+                return cls(published, titled[0], period.start.year, rules, until, event)
         if not body:
-            return cls(published, None, None, rules, until)
+            return cls(published, None, None, rules, until, event)
         start, end = body[0]
         starts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in "。!?"]
         for s in starts:
             phrase = head_phrase(text, s, rules, followers=",是要将")
             if phrase:
                 year = context_year(text, s, phrase.end, published, rules)
-                return cls(published, phrase, year, rules, until)
-        return cls(published, None, context_year(text, start, end, published, rules), rules, until)
+                return cls(published, phrase, year, rules, until, event)
+        return cls(published, None, context_year(text, start, end, published, rules), rules, until, event)
+
+
+def _event_day(text: str, body: list[tuple[int, int]], published: date | None,
+               rules: RuleSet) -> tuple[int, int, Period] | None:
+    """The day of the event the lead reports ("10月25日,…签约仪式举行。", "昨天上午,…开幕。"): a day
+    opening one of the first sentences of the body's first paragraph, with where that sentence
+    starts and the day's words end."""
+    if not body or published is None:
+        return None
+    start, end = body[0]
+    starts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in "。!?"]
+    for s in starts[:3]:
+        m = rules.event_day.match(text, s, end)
+        if not m:
+            continue
+        stop = min((i for i in (text.find(c, s, end) for c in "。!?") if i >= 0), default=end)
+        if find_phrases(text, m.end(), stop, rules) or _words(rules.event_not).search(text, m.end(), stop):
+            return None  # "3月30日,湖塘镇2023年一季度签约活动举行", "2月19日,记者从区统计局获悉": dated otherwise
+        if m.group("rel"):
+            day = date.fromordinal(published.toordinal() - rules.event_day_offsets[m.group("rel")])
+        else:
+            try:
+                day = date(published.year, int(m.group("month")), int(m.group("day")))
+            except ValueError:
+                return None
+            if day > published:
+                day = date(day.year - 1, day.month, day.day) if not (day.month == 2 and day.day == 29) else None
+            if day is None:
+                return None
+        return s, m.end(), Period(day, day, m.group().rstrip(","))
+    return None
 
 
 class SegmentPeriods:
@@ -246,6 +283,8 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     built = max((m.start() for m in _words(rules.once_built).finditer(text, sentence_start, pos)), default=-1)
     if built >= 0 and (not phrases or phrases[-1].end <= built):
         return None  # "投产后年产值可达12亿元": a capacity
+    if article.event is not None and sentence_start == article.event[0] and not phrases:
+        return article.event[2]  # "12月27日,X开发区3个重大项目集中竣工投产": the event's day
     if phrases:
         phrase = phrases[-1]
         if level and metric is Metric.COUNT and _words(rules.count_flows).search(text, phrases[0].end, pos):
@@ -259,10 +298,16 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
                 return within
         return resolve(phrase, published, year_hint, metric, level, article.until)
     opening = text[sentence_start:max(sentence_start, text.find(",", sentence_start, pos))]
+    if article.event is not None and _at_event(text, sentence_start, paragraph_start, opening, article.event, rules):
+        return article.event[2]  # "10月25日,…签约仪式举行。签约仪式上,15个项目现场签约": that day's
     if of_project or opening.endswith(rules.scene_openers):  # "会上,", "在第137届广交会上,"
         return None
     heads = [ph for ph in segment.between(paragraph_start, sentence_start)
              if _heads_clause(text, ph, paragraph_start, rules)]
+    if not heads and text.startswith(rules.list_items, paragraph_start):
+        paragraph_start, heads = _list_heads(text, paragraph_start, rules)
+        if heads:
+            segment = SegmentPeriods(text, paragraph_start, heads[-1].end, published, rules)
     if heads:
         head = heads[0] if rules.breakdown.fullmatch(opening) else heads[-1]  # "分市场看,": the main period
         hint = segment.year(paragraph_start, head.end) or article.head_year
@@ -270,6 +315,31 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     if article.head is not None:
         return resolve(article.head, published, article.head_year, metric, level, article.until)
     return None
+
+
+def _at_event(text: str, sentence_start: int, paragraph_start: int, opening: str,
+              event: tuple[int, int, Period], rules: RuleSet) -> bool:
+    """Whether a figure without a phrase of its own, after the event's sentence, tells of the lead's
+    event: its sentence, in the same paragraph, opens with an event opener ("此次签约的…",
+    "本届博览会…"); one opening with a scene opener ("会上,") keeps no period, as before."""
+    return (event[0] < sentence_start and text.rfind("\n", 0, sentence_start) < event[0]
+            and text.startswith(rules.event_openers, sentence_start))
+
+
+def _list_heads(text: str, item_start: int, rules: RuleSet) -> tuple[int, list[_Phrase]]:
+    """The paragraph that opens the list the item at ``item_start`` is in ("2026年,全区:"), and the
+    period phrases heading its clauses; none if the items follow no paragraph ending with ":"."""
+    start = item_start
+    while start > 0:
+        end = start
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        start = text.rfind("\n", 0, end) + 1
+        if not text.startswith(rules.list_items, start):
+            if not text[start:end].endswith(":"):
+                return start, []
+            return start, [ph for ph in find_phrases(text, start, end, rules) if _heads_clause(text, ph, start, rules)]
+    return item_start, []
 
 
 @cache

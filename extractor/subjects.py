@@ -72,6 +72,13 @@ def _counted_before(rules: RuleSet) -> re.Pattern:
     return re.compile(rf"(?:\d|[{rules.chinese_digits}十百千万几])[余多]?(?:{'|'.join(map(re.escape, classifiers))})$")
 
 
+@cache
+def _counts_after(rules: RuleSet) -> re.Pattern:
+    """A count of a thing named after it ("3个重大项目"): the name before is whose count it is."""
+    classifiers = sorted({u.surface for u in rules.units if u.kind is Kind.COUNT}, key=len, reverse=True)
+    return re.compile(rf"\d+(?:\.\d+)?[万亿]?[余多]?(?:{'|'.join(map(re.escape, classifiers))})[\u4e00-\u9fff]")
+
+
 def _sort_of(ending: str, rules: RuleSet) -> int:
     return next(i for i, r in enumerate(rules.entities) if ending in r.endings)
 
@@ -101,6 +108,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         if not long_name and (len(stem) < rules.entities[sort].stem_length[0]
                               or (stem + ending).endswith(tuple(rules.aliases)) or "全" in stem):
             continue  # "率全市": the home place's alias, not a district's name
+        if not long_name and not cut and _inside_word(text, start, rules):
+            continue  # "低洼易涝区", "今年综保区", "随着新院区": the end of a longer word, not a district
         if start > 0 and text[start - 1].isdigit() and not cut:
             continue  # "新设2家科技支行", "2024年下半年重大项目": a counted thing or a date, not a name
         if _counted_before(rules).search(text, max(0, start - 8), start):
@@ -109,8 +118,10 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             continue  # “一号工程”: a quoted term, not a name
         follower = text[end:end + 1]
         if follower and (follower in rules.entities[sort].not_followed_by
-                         or follower.isdigit() and not _LABEL.match(text, end) and not _DATE_AHEAD.match(text, end)):
-            continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure ("项目1号厂房" is)
+                         or follower.isdigit() and not _LABEL.match(text, end) and not _DATE_AHEAD.match(text, end)
+                         and not _counts_after(rules).match(text, end)):
+            continue  # 村级, 镇长; "新增院士团队项目4个": the thing counted, not whose figure ("项目1号厂房" is,
+            # and "武进经济开发区3个重大项目竣工": the place's count of something else)
         name = stem + ending
         common = name.endswith(rules.non_names)
         if common and not long_name:
@@ -119,13 +130,19 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
             stem = ""
         if len(stem) == 1 and not generic.fullmatch(stem) and stem not in rules.home_prefix:
             continue  # "整村授信", "各镇", "每村": one character that is not a name's stem
-        described = len(stem) >= 2 and not generic.fullmatch(stem) and any(w in stem for w in rules.descriptive)
+        described = (len(stem) >= 2 and not generic.fullmatch(stem) and any(w in stem for w in rules.descriptive)
+                     and not (stem + ending).endswith(rules.legal_forms))  # 常州东安农业发展有限公司 is a name
         named = (len(stem) >= 2 and not generic.fullmatch(stem) and not described
                  or stem in rules.home_prefix)  # 区总工会: the district's
         bare = not named and not common and ending not in rules.entities[sort].refer and stem == ""
+        if named and rules.entities[sort].within and not any(w in stem + ending for w in rules.entities[sort].within):
+            continue  # "格局", "新发展格局": a 局 that is no bureau
+        if text.startswith(rules.entities[sort].speaker_after, end):
+            continue  # "区统计局相关负责人表示,力争全年…": the official speaks of the district's figures
         if named:
             name = raw_words(start, end) if raw_words else stem + ending
-            name = _home_prefixed(name, rules)
+            if rules.entities[sort].home_prefixed:
+                name = _home_prefixed(name, rules)
         found.append(Mention(start, end, name if named else None, sort, common=common, bare=bare,
                              described=described and not named, oblique=text.endswith(rules.oblique_after, 0, start),
                              created=text.endswith(rules.created_after, 0, start)))
@@ -135,7 +152,8 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     for m in alias.finditer(text, lo, hi):
         if text.startswith(rules.alias_not_followed_by, m.end()) or _compared(text, m.start(), rules):
             continue
-        found.append(Mention(m.start(), m.end(), rules.aliases[m.group()], -1))
+        found.append(Mention(m.start(), m.end(), rules.aliases[m.group()], -1,
+                             oblique=text.endswith(rules.oblique_after, 0, m.start())))  # "为全区农户发放贷款"
     # an alias or reference inside a longer name ("武进国家高新区") is part of that name, and
     # names that touch form one ("江苏恒立精密传动有限公司" + "线性驱动器项目")
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
@@ -145,13 +163,22 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
         if kept and mention.start < kept[-1].end:
             continue
         if (kept and mention.start == kept[-1].end and mention.sort >= 0 <= kept[-1].sort and not mention.demonstrative
-                and not rules.entities[mention.sort].stem_length[0]):  # a district never ends a longer name
+                and not rules.entities[mention.sort].stem_length[0]  # a district never ends a longer name
+                and not (mention.name and rules.entities[kept[-1].sort].place and 0 < rules.entities[mention.sort]
+                         .apart_from_place <= len(mention.name) - _ending_length(mention.name, rules))):
+            # 临港经济开发区 + 江苏澄海新能源材料有限公司: where the company is; not 常溧产业园 + 开发有限公司
             prev = kept.pop()
             if mention.name and (prev.name or prev.common  # 江南农村 + 商业银行
                                  or (prev.described and prev.sort == mention.sort)):  # 中国农业银行 + 武进支行
                 name = (prev.name or words(prev.start, prev.end)) + mention.name
+            elif (prev.name or prev.described) and mention.bare:  # 澄远纺织集团 + 有限公司, 中国农业银行 + 股份有限公司
+                name = (prev.name or words(prev.start, prev.end)) + words(mention.start, mention.end)
+                mention = replace(mention, sort=prev.sort)  # a bank with its legal form is a bank
             elif prev.name and not mention.name and prev.sort != mention.sort:  # 研发生产基地 + 项目
                 name = prev.name + words(mention.start, mention.end)
+            elif prev.name and not mention.name and prev.sort == mention.sort:
+                kept.append(prev)  # 牛塘镇 + 全部村: the named one's, not the last one of its sort
+                continue
             else:
                 kept.append(prev)
                 kept.append(mention)
@@ -168,6 +195,17 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     return [replace(m, listed=True) if _listed(text, m, hi) else m for m in kept if not m.bare]
 
 
+def _inside_word(text: str, start: int, rules: RuleSet) -> bool:
+    """Whether a district's or city's short name starting at ``start`` would begin inside a word:
+    the character before is a name character that ends no name break, no higher place ("江苏省",
+    "常州市") and no home-place word ("常州新北区")."""
+    if start == 0 or not re.match(_NAME_CHARS, text[start - 1]) or text[start - 1] in "()—":
+        return False
+    before = text[max(0, start - 8):start]
+    return not (before.endswith(rules.name_breaks) or before.endswith(tuple(rules.aliases))
+                or before.endswith(tuple(rules.home_prefix)) or before.endswith("省"))
+
+
 def _listed(text: str, m: Mention, hi: int) -> bool:
     """A member of a list closed by 等 ("数据中心、充电桩等设施", "各镇党委、国经集团党委等12个"):
     an example of what is counted, not whose figure it is."""
@@ -181,7 +219,7 @@ def _same(full: str, short: str, rules: RuleSet) -> bool:
     """Whether ``short`` is a shorter way of writing ``full``: its end, or sharing with it the
     last four characters or more, two of them before the ending ("农行武进支行" and "中国农业银行
     武进支行"; not "常州恒泰精工股份有限公司" and "常州卓越新材料股份有限公司")."""
-    if full.endswith(short):
+    if full.endswith(short) or _abbreviates(full, short):
         return True
     shared = 0
     while shared < min(len(full), len(short)) and full[-1 - shared] == short[-1 - shared]:
@@ -189,6 +227,15 @@ def _same(full: str, short: str, rules: RuleSet) -> bool:
     if len(short) >= len(full) or shared < 4:
         return False
     return shared >= _ending_length(short, rules) + 2
+
+
+def _abbreviates(full: str, short: str) -> bool:
+    """Whether ``short`` is ``full`` abbreviated: its characters in order, opening with two of
+    ``full``'s side by side ("江阴农商银行" of "江苏江阴农村商业银行股份有限公司")."""
+    if len(short) < 4 or len(short) >= len(full) or short[:2] not in full or short in full:
+        return False  # "江阴市人民医院" in "江阴市人民医院日间手术中心" is the hospital, not the centre
+    rest = iter(full[full.index(short[:2]) + 2:])
+    return all(c in rest for c in short[2:])
 
 
 @lru_cache(maxsize=1024)
@@ -262,6 +309,12 @@ class SubjectTracker:
                 name = self.rules.short_names.get(mention.name, mention.name)
                 if mention.sort in last and _same(last[mention.sort][0], name, self.rules):
                     name = last[mention.sort][0]  # "武进支行", "农行武进支行" after "中国农业银行武进支行"
+                builder = names[-1] if names else None
+                if (builder and mention.sort == PROJECT and self.rules.entities[builder[0].sort].builds
+                        and not builder[0].oblique  # "由X公司投资建设的Y项目": by whom, Y项目 as written
+                        and not mention.parts and not name.startswith(builder[1])
+                        and self.rules.built_by.fullmatch(text, builder[0].end, mention.start)):
+                    name = builder[1] + name  # "该公司正在建设二期扩产项目": the company's project
                 if name != mention.name:
                     mention = replace(mention, name=name)
                 names.append((mention, mention.name))

@@ -279,3 +279,60 @@ def test_this_year_names_the_year_of_a_narrower_phrase():
     for example in RAW["periods"]["same_year"]["examples"]:
         *_, fact = extract_page(example, date(2024, 11, 5)).facts
         assert (fact.period.start, fact.period.end) == (date(2024, 1, 1), date(2024, 9, 30)), example
+
+
+
+def test_bureaus_are_named_with_their_place_and_not_as_a_speakers_office():
+    [row] = [r for r in RAW["places"]["entity"] if "speaker_after" in r]
+    for example in row["speaker_examples"]:
+        found = facts(example)
+        assert found and not any(f.subject and f.subject.endswith(tuple(row["endings"])) for f in found), example
+    for example in row["not_examples"]:
+        assert not [m for m in mentions(example, 0, len(example), RULES) if m.name], example
+    for example in row["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject == example[:example.index("局") + 1], example  # as written, not home-prefixed
+
+
+def test_a_name_in_a_legal_form_is_a_name_in_full():
+    for example in RAW["places"]["legal_forms"]["examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and fact.subject in example and "有限公司" in fact.subject, example
+
+
+def test_a_place_before_a_companys_name_is_where_it_is():
+    [row] = [r for r in RAW["places"]["entity"] if r.get("apart_from_place")]
+    for example in row["apart_examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and fact.subject.startswith("江苏") and fact.subject.endswith("项目"), example
+    for example in row["joined_examples"]:
+        [fact, *_] = facts(example)
+        assert fact.subject and example.startswith(fact.subject), example
+
+
+def test_a_project_built_by_a_company_is_named_with_it():
+    for example in RAW["places"]["built_by"]["examples"]:
+        found = [f for f in facts(example) if f.kind == "money"]
+        assert found and all("有限公司" in f.subject and f.subject.endswith("项目") for f in found), example
+    by_whom = "其中,由常州锐驰热管理科技有限公司投资建设的新能源汽车热管理系统项目总投资25亿元"
+    assert facts(by_whom)[0].subject == "新能源汽车热管理系统项目"  # 由: by whom, the project as written
+
+
+def test_list_items_take_the_period_heading_their_list():
+    from datetime import date
+
+    for example in RAW["periods"]["list_items"]["examples"]:
+        found = extract_page(example, date(2026, 12, 28)).facts
+        assert found and all(f.period is not None and f.period.phrase == "2026年" for f in found), example
+
+
+def test_a_leads_event_dates_its_figures_by_its_day():
+    from datetime import date
+
+    published = date(2024, 12, 29)
+    for example in RAW["periods"]["event_day"]["examples"]:
+        found = extract_page(example, published).facts
+        assert found and all(f.period is not None and f.period.start == f.period.end for f in found), example
+    for example in RAW["periods"]["event_day"]["dated_examples"]:
+        found = extract_page(example, published).facts
+        assert found and all(f.period is None or f.period.start != f.period.end for f in found), example

@@ -82,6 +82,13 @@ class EntityRule:
     not_followed_by: str
     stem_length: tuple[int, int] = (0, 24)  # a name's characters before its ending, at least and at most
     refer_by_ending: tuple[str, ...] = ()  # endings whose references ("该镇", "街道") mean the last name so ending
+    within: tuple[str, ...] = ()  # a name of this sort holds one of these ("区市场监管局", "新北区医疗保障局")
+    home_prefixed: bool = True  # "区政务服务中心" is written "武进区政务服务中心"; a bureau stays as written
+    speaker_after: tuple[str, ...] = ()  # "区统计局相关负责人表示": whose official speaks, not whose figure
+    place: bool = False  # names a place (a town, a park, a district)
+    builds: bool = False  # a project named right after one of these and a built_by phrase is its project
+    apart_from_place: int = 0  # a name of at least this many characters before its ending, right after a
+    # place's name: the place is where it is, not part of its name (0: never)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one RuleSet per load
@@ -111,13 +118,19 @@ class RuleSet:
     not_period_before: str
     not_period_after: tuple[str, ...]
     head_after_words: tuple[str, ...]
+    event_day: re.Pattern  # a day opening the lead's sentence ("10月25日,", "昨天上午,"): the event's day
+    event_day_offsets: dict[str, int]  # 昨天 -> 1: days before publication
+    event_not: tuple[str, ...]  # a lead sentence holding one of these reports figures, not an event ("获悉")
+    event_openers: tuple[str, ...]  # a sentence opening so goes on telling of the lead's event ("此次签约的…")
+    list_items: tuple[str, ...]  # a paragraph opening so is an item of the list an earlier one opens with ":"
     scene_openers: tuple[str, ...]  # a sentence opening so tells what happened at an event: no inherited period
     breakdown: re.Pattern  # a sentence opening a breakdown ("分市场看"): it speaks of the paragraph's main period
     once_built: tuple[str, ...]  # "达产后", "建成后": what follows is a capacity, of no period
     count_flows: tuple[str, ...]  # "截至10月末,累计新签约项目23个": a count gathered over the span, not a stock
     same_year: tuple[str, ...]  # "截至9月末,该镇今年累计…": 今年 names the narrower phrase's year
+    built_by: re.Pattern  # "X公司投资建设的Y项目", "该公司正在建设Y项目": the project is X's
     project_progress: tuple[str, ...]  # "完成投资4.2亿元": a project's progress, dated like the district's
-    home: dict[str, str]
+    home: dict[str, str]  # district, city, province: the paper's own places (places.toml home)
     aliases: dict[str, str]  # word -> place name
     entities: tuple[EntityRule, ...]
     name_breaks: tuple[str, ...]
@@ -129,6 +142,7 @@ class RuleSet:
     unbroken: tuple[str, ...]  # words of names that hold a name break ("建设银行")
     non_names: tuple[str, ...]
     descriptive: tuple[str, ...]
+    legal_forms: tuple[str, ...]  # a name so ending is a registered name, never a description
     generic: tuple[str, ...]
     name_suffix: str
     home_prefix: dict[str, str]  # 区 -> 武进区
@@ -302,22 +316,21 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
     for i, row in enumerate(t["periods"]["period"]):
         where = f"periods.toml row {i + 1}"
         _check_keys(row, {"pattern", "kind", "offset", "start_month", "end_month", "examples"}, where)
-        if row["kind"] not in ("year", "ytd", "months", "span", "month", "now", "year_end", "days", "years", "since"):
+        if row["kind"] not in ("year", "ytd", "months", "span", "month", "now", "year_end", "days", "years", "since", "plan"):
             raise RuleError(f"{where}: unknown period kind {row['kind']!r}")
         periods.append(PeriodRule(_compile(row["pattern"], where), row["kind"], row.get("offset"),
                                   row.get("start_month"), row.get("end_month"), tuple(row["examples"])))
 
     places = t["places"]
     home = dict(places["home"])
-    aliases = {}
-    for i, row in enumerate(places["alias"]):
-        where = f"places.toml alias row {i + 1}"
-        _check_keys(row, {"words", "place", "name", "examples"}, where)
-        name = row["name"].format(**home) if "name" in row else home[_need(row, "place", where)]
-        for word in row["words"]:
-            aliases[word] = name
+    aliases = _aliases(places["alias"], home)
     entities = tuple(EntityRule(tuple(r["endings"]), tuple(r.get("refer", ())), r.get("not_followed_by", ""),
-                                tuple(r.get("stem_length", (0, 24))), tuple(r.get("refer_by_ending", ())))
+                                stem_length=tuple(r.get("stem_length", (0, 24))),
+                                refer_by_ending=tuple(r.get("refer_by_ending", ())),
+                                within=tuple(r.get("within", ())), home_prefixed=bool(r.get("home_prefixed", True)),
+                                speaker_after=tuple(r.get("speaker_after", ())), place=bool(r.get("place", False)),
+                                builds=bool(r.get("builds", False)),
+                                apart_from_place=int(r.get("apart_from_place", 0)))
                      for r in places["entity"])
 
     return RuleSet(
@@ -345,6 +358,11 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         not_period_after=tuple(t["periods"]["not_a_period"]["after"]),
         head_after_words=tuple(t["periods"]["clause_heads"]["after_words"]),
         scene_openers=tuple(t["periods"]["scene_openers"]["words"]),
+        list_items=tuple(t["periods"]["list_items"]["openers"]),
+        event_day=_compile(t["periods"]["event_day"]["pattern"], "periods.toml event_day"),
+        event_day_offsets=dict(t["periods"]["event_day"]["days_before"]),
+        event_openers=tuple(t["periods"]["event_day"]["openers"]),
+        event_not=tuple(t["periods"]["event_day"]["not_events"]),
         once_built=tuple(t["periods"]["once_built"]["words"]),
         breakdown=_compile(t["periods"]["breakdown"]["pattern"], "periods.toml breakdown"),
         project_progress=tuple(t["periods"]["project_progress"]["words"]),
@@ -362,8 +380,10 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         unbroken=tuple(places["unbroken"]["words"]),
         non_names=tuple(places["non_names"]["words"]),
         descriptive=tuple(places["descriptive"]["words"]),
+        legal_forms=tuple(places["legal_forms"]["words"]),
         generic=tuple(places["generic"]["words"]),
         name_suffix=_compile(places["name_suffix"]["pattern"], "places.toml name_suffix").pattern,
+        built_by=_compile(places["built_by"]["pattern"], "places.toml built_by"),
         home_prefix={k: home[v] for k, v in places["home_prefix"].items() if k != "examples"},
         short_names={k: v for k, v in places["short_names"].items() if k != "examples"},
         counted_stop_words=tuple(t["units"]["counted"]["stop_words"]),
@@ -378,6 +398,18 @@ def _build(tables: dict[str, tuple[bytes, dict]]) -> RuleSet:
         counted_strip_suffixes=tuple(t["units"]["counted"]["strip_suffixes"]),
         raw=t,
     )
+
+
+def _aliases(rows: list[dict], home: dict[str, str]) -> dict[str, str]:
+    """Alias word -> the place it stands for (全区/我区 -> the paper's district, …)."""
+    aliases = {}
+    for i, row in enumerate(rows):
+        where = f"places.toml alias row {i + 1}"
+        _check_keys(row, {"words", "place", "name", "examples"}, where)
+        name = row["name"].format(**home) if "name" in row else home[_need(row, "place", where)]
+        for word in row["words"]:
+            aliases[word] = name
+    return aliases
 
 
 @cache
