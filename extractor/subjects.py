@@ -27,6 +27,7 @@ _LIST_END = re.compile(r"[^,;:。!?\n]{0,16}?等")  # the rest of a list up to i
 _LABEL = re.compile(r"\d{1,3}[号#]")  # "项目1号厂房": a numbered part of the named thing
 MAX_SENTENCES_BACK = 3  # how far back in its paragraph a figure looks for whose it is
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()—]"  # no digits: a figure is never part of a name; 武进—溧阳 is
+_NAME_EXTRA = "·()—"  # the name characters besides CJK and Latin letters (keep with _NAME_CHARS)
 _CAPACITY = r"年产\d+(?:\.\d+)?"  # the one figure a name holds: "年产12GWh动力电池项目", "年产10万吨…项目"
 _DATE_AHEAD = re.compile(r"\d{1,4}(?:[—\-至~]\d{1,2})?[年月日]")  # "遥观镇1—9月": a date follows the name, not a count
 
@@ -55,13 +56,76 @@ def _patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     shorts = sorted({e for r in rules.entities if r.stem_length[0] for e in r.endings}, key=len, reverse=True)
     low, high = max((r.stem_length for r in rules.entities if r.stem_length[0]), default=(2, 3))
     entity = re.compile(
-        rf"(?P<stem>(?:{_CAPACITY}|{_NAME_CHARS}){{0,24}}?)(?P<ending>{'|'.join(map(re.escape, longs))}){rules.name_suffix}"
-        + (rf"|(?P<short_stem>{_NAME_CHARS}{{{low},{high}}}?)(?P<short_ending>{'|'.join(map(re.escape, shorts))})"
+        rf"(?P<stem>(?:{_CAPACITY}|{_NAME_CHARS}){{0,24}}?)(?P<ending>{_alternatives(longs)}){rules.name_suffix}"
+        + (rf"|(?P<short_stem>{_NAME_CHARS}{{{low},{high}}}?)(?P<short_ending>{_alternatives(shorts)})"
            if shorts else "")
     )
     breaks = sorted(rules.name_breaks, key=len, reverse=True)
     alias = re.compile("|".join(re.escape(a) for a in sorted(rules.aliases, key=len, reverse=True)))
     return entity, re.compile("|".join(re.escape(b) for b in breaks)), alias
+
+
+def _alternatives(words: list[str]) -> str:
+    """``words`` as one alternation, in their order, behind a check of their first characters: the
+    stem grows one character at a time and tries every ending at each, so most tries fail on one
+    lookup instead of one per word (the same matches, ~N times fewer steps)."""
+    firsts = "".join(sorted({re.escape(w[0]) for w in words}))
+    return rf"(?=[{firsts}])(?:{'|'.join(map(re.escape, words))})"
+
+
+@cache
+def _ending_finders(rules: RuleSet) -> tuple[re.Pattern, re.Pattern | None, int]:
+    """Where the next long-name ending and district ending stand, and a district stem's longest."""
+    longs = sorted({e for r in rules.entities if not r.stem_length[0] for e in r.endings}, key=len, reverse=True)
+    shorts = sorted({e for r in rules.entities if r.stem_length[0] for e in r.endings}, key=len, reverse=True)
+    high = max((r.stem_length[1] for r in rules.entities if r.stem_length[0]), default=0)
+    return (re.compile("|".join(map(re.escape, longs))),
+            re.compile("|".join(map(re.escape, shorts))) if shorts else None, high)
+
+
+def _entity_matches(text: str, lo: int, hi: int, rules: RuleSet):
+    """The matches of the name pattern in ``text[lo:hi]``, as ``finditer`` gives them, found faster:
+    a name ends in an ending, so the pattern is tried only from as far before the next ending
+    as a stem can reach (24 name characters or capacities, or a district stem's length)."""
+    entity = _patterns(rules)[0]
+    long_ending, short_ending, high = _ending_finders(rules)
+    pos = lo
+    while pos < hi:
+        ahead = long_ending.search(text, pos, hi)
+        start = _stem_reach(text, ahead.start(), pos) if ahead else hi
+        if short_ending is not None:
+            short = short_ending.search(text, pos, hi)
+            if short:
+                start = min(start, max(pos, short.start() - high))
+        if start >= hi:
+            return
+        m = entity.search(text, start, hi)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
+def _stem_reach(text: str, at: int, floor: int) -> int:
+    """The furthest back (not before ``floor``) a name's stem ending at ``at`` can start: 24 name
+    characters or capacities ("年产12GWh…")."""
+    p = at
+    for _ in range(24):
+        if p <= floor:
+            return floor
+        c = text[p - 1]
+        if c.isdigit() or c == ".":
+            k = p - 1
+            while k > floor and (text[k - 1].isdigit() or text[k - 1] == "."):
+                k -= 1
+            if k - 2 < floor or not text.startswith("年产", k - 2):
+                return p  # digits are in a stem only after 年产
+            p = k - 2
+        elif "\u4e00" <= c <= "\u9fff" or c in _NAME_EXTRA or c.isascii() and c.isalpha():
+            p -= 1
+        else:
+            return p
+    return p
 
 
 @cache
@@ -89,7 +153,7 @@ def mentions(text: str, lo: int, hi: int, rules: RuleSet, raw_words=None) -> lis
     entity, breaks, alias = _patterns(rules)
     generic = _generic(rules)
     found: list[Mention] = []
-    for m in entity.finditer(text, lo, hi):
+    for m in _entity_matches(text, lo, hi, rules):
         long_name = m.group("ending") is not None
         stem = m.group("stem") if long_name else m.group("short_stem")
         ending_group = "ending" if long_name else "short_ending"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,3 +100,34 @@ WORD_CHARS = st.sampled_from(list("增加长余额贷款存总投资"))
 def test_nearest_word_is_the_word_ending_last_in_the_window(text, words, lo, hi):
     from extractor.context import nearest_word
     assert nearest_word(text, lo, hi, tuple(words)) == _nearest_by_rfind(text, lo, hi, words)
+
+
+NAME_PIECES = st.sampled_from(["年产", "12", ".5", "江苏", "恒立", "精密", "科技", "有限公司", "项目", "银行", "武进", "区",
+                               "镇", "新北", "产业园", "一期", "的", "A", "·", "全区", "街道", "村", ",", "。"])
+
+
+@settings(deadline=None)
+@given(st.lists(NAME_PIECES, max_size=60).map("".join), st.integers(0, 40), st.integers(0, 40))
+def test_names_found_by_skipping_ahead_are_the_pattern_s_own_matches(text, lo, cut):
+    from extractor.rules import load_rules
+    from extractor.subjects import _entity_matches, _patterns
+
+    rules = load_rules()
+    hi = max(lo, len(text) - cut)
+    expected = [(m.span(), m.groups()) for m in _patterns(rules)[0].finditer(text, lo, hi)]
+    assert [(m.span(), m.groups()) for m in _entity_matches(text, lo, hi, rules)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "全区" + "恒立精密传动" * 5 + "有限公司。" + "恒立精密传动" * 4 + "有限公司。",  # stems of 30 and 24: the pattern's cut
+    "签约年产12.5万吨高性能纤维及年产3000台智能装备项目,总投资5亿元",  # capacities inside a stem
+    "2024年产值增长5%,新北区实现12项目",  # digits not after 年产 end a stem
+])
+def test_names_found_by_skipping_ahead_match_the_pattern_at_the_edges(text):
+    from extractor.rules import load_rules
+    from extractor.subjects import _entity_matches, _patterns
+
+    rules = load_rules()
+    for lo in range(len(text)):
+        expected = [(m.span(), m.groups()) for m in _patterns(rules)[0].finditer(text, lo)]
+        assert [(m.span(), m.groups()) for m in _entity_matches(text, lo, len(text), rules)] == expected, lo
