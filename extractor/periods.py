@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 
+from .context import PARAGRAPH_WINDOW
 from .facts import Period
 from .numbers import NumberError, parse_chinese
 from .rules import PeriodRule, RuleSet
@@ -298,7 +299,7 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
                 return within
         return resolve(phrase, published, year_hint, metric, level, article.until)
     opening = text[sentence_start:max(sentence_start, text.find(",", sentence_start, pos))]
-    if article.event is not None and _at_event(text, sentence_start, paragraph_start, opening, article.event, rules):
+    if article.event is not None and _at_event(text, sentence_start, article.event, rules):
         return article.event[2]  # "10月25日,…签约仪式举行。签约仪式上,15个项目现场签约": that day's
     if of_project or opening.endswith(rules.scene_openers):  # "会上,", "在第137届广交会上,"
         return None
@@ -317,8 +318,7 @@ def period_for(text: str, sentence_start: int, pos: int, paragraph_start: int, a
     return None
 
 
-def _at_event(text: str, sentence_start: int, paragraph_start: int, opening: str,
-              event: tuple[int, int, Period], rules: RuleSet) -> bool:
+def _at_event(text: str, sentence_start: int, event: tuple[int, int, Period], rules: RuleSet) -> bool:
     """Whether a figure without a phrase of its own, after the event's sentence, tells of the lead's
     event: its sentence, in the same paragraph, opens with an event opener ("此次签约的…",
     "本届博览会…"); one opening with a scene opener ("会上,") keeps no period, as before."""
@@ -328,9 +328,10 @@ def _at_event(text: str, sentence_start: int, paragraph_start: int, opening: str
 
 def _list_heads(text: str, item_start: int, rules: RuleSet) -> tuple[int, list[_Phrase]]:
     """The paragraph that opens the list the item at ``item_start`` is in ("2026年,全区:"), and the
-    period phrases heading its clauses; none if the items follow no paragraph ending with ":"."""
-    start = item_start
-    while start > 0:
+    period phrases heading its clauses; none if the items follow no paragraph ending with ":"
+    (looked for within PARAGRAPH_WINDOW, so a page of a thousand items costs linear time)."""
+    start, floor = item_start, max(0, item_start - PARAGRAPH_WINDOW)
+    while start > floor:
         end = start
         while end > 0 and text[end - 1].isspace():
             end -= 1
