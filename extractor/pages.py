@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import heapq
 import os
 import re
 from dataclasses import dataclass
@@ -77,18 +78,28 @@ def _page_named(root: Path, name: str) -> Path | None:
 
 def _walk(folder: Path) -> Iterator[Path | BadInput]:
     """The ``*.txt`` files below ``folder`` in the order of their sorted paths, one folder's
-    entries in memory at a time (links to folders are not followed: they may loop)."""
+    names in memory at a time (names only: a folder of 100,000 pages holds ~7 MB of them; links
+    to folders are not followed: they may loop)."""
+    folders: list[str] = []
+    files: list[str] = []
     try:
         with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
+            for entry in scan:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.name)
+                elif entry.name.endswith(".txt") and entry.is_file():
+                    files.append(entry.name)
     except OSError as exc:
         yield BadInput(str(folder), f"cannot read folder: {exc.strerror or exc}")
         return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        elif entry.name.endswith(".txt") and entry.is_file():
-            yield Path(entry.path)
+    folders.sort()
+    files.sort()
+    subfolders = set(folders) if folders else ()
+    for name in heapq.merge(folders, files):
+        if name in subfolders:
+            yield from _walk(folder / name)
+        else:
+            yield folder / name
 
 
 def decode_page(data: bytes, where: str) -> tuple[str, str]:

@@ -411,3 +411,14 @@ def test_reextract_repairs_articles_and_facts_to_what_a_fresh_ingest_stores(wuji
     columns = "kind, value, unit, metric, subject, period_start, source_start, source_end"
     assert rows(old, f"SELECT {columns} FROM facts ORDER BY source_start") == \
         rows(fresh, f"SELECT {columns} FROM facts ORDER BY source_start")
+
+
+def test_pages_are_found_in_path_order_below_folders_and_links_to_folders_are_not_followed(tmp_path):
+    from extractor.pages import find_pages
+
+    root = tmp_path / "archive"
+    for name in ("c.txt", "b/2/x.txt", "b/1.txt", "ab.txt", "a.txt", "b/notes.md"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    assert [name for _, name in find_pages([str(root)])] == ["a.txt", "ab.txt", "b/1.txt", "b/2/x.txt", "c.txt"]
