@@ -215,5 +215,26 @@ def test_storing_a_page_never_scans_a_whole_table(tmp_path):
             if any(row[-1].startswith("SCAN") for row in plan):
                 scanning.append(" ".join(statement.split()))
     engine.dispose()
-    # once a run, not once a page: the list of the pages to re-extract
-    assert scanning == ["SELECT pages.id FROM pages WHERE pages.is_current = 1 ORDER BY pages.id"]
+    # not even the list of the pages to re-extract: it is read along the primary key, in chunks
+    assert scanning == []
+
+
+def test_re_extract_visits_every_current_page_once_in_id_order_across_chunks(tmp_path):
+    from sqlalchemy import select
+
+    from extractor.db.models import Page
+    from extractor.db.store import Changes, _current_page_ids, save_page, start_run
+    from extractor.pages import PageFile
+
+    engine = open_database(tmp_path / "c.db")
+    text = "本报讯(记者 周一)截至9月末,全区贷款余额达2865.4亿元。"
+    with Session(engine) as session, session.begin():
+        run_id = start_run(session, "ingest", load_rules()).id
+        for i in range(7):
+            save_page(session, PageFile(f"p{i}.txt", text + "新增企业%d家。" % (i + 1), f"{i:064d}", 90, "utf-8"),
+                      None, run_id, load_rules(), Changes())
+        save_page(session, PageFile("p3.txt", text + "新增企业99家。", "f" * 64, 90, "utf-8"), None, run_id,
+                  load_rules(), Changes())  # p3 replaced: its first version is no longer current
+        expected = session.scalars(select(Page.id).where(Page.is_current).order_by(Page.id)).all()
+        assert list(_current_page_ids(session, chunk=3)) == expected and len(expected) == 7
+    engine.dispose()

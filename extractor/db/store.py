@@ -223,6 +223,16 @@ def page_counts(session: Session, page_id: int) -> tuple[int, int]:
     return articles or 0, facts or 0
 
 
+def _current_page_ids(session: Session, chunk: int = 1000):
+    """The current pages' ids in order, a thousand at a time: the list of an archive's pages is
+    never held whole (100,000 ids took ~4 MB)."""
+    last = 0
+    while ids := session.scalars(select(Page.id).where(Page.is_current, Page.id > last)
+                                 .order_by(Page.id).limit(chunk)).all():
+        yield from ids
+        last = ids[-1]
+
+
 def reextract_all(session: Session, rules: RuleSet, jobs: int = 1) -> tuple[ExtractionRun, Changes]:
     """Re-run the rules over every current page, in the caller's one transaction.
 
@@ -230,10 +240,9 @@ def reextract_all(session: Session, rules: RuleSet, jobs: int = 1) -> tuple[Extr
     """
     run_id = start_run(session, "re-extract", rules).id
     changes = Changes()
-    page_ids = session.scalars(select(Page.id).where(Page.is_current).order_by(Page.id)).all()
 
     def tasks():
-        for page_id in page_ids:
+        for page_id in _current_page_ids(session):
             text, published_on, source, precision = session.execute(
                 select(Page.text, Page.published_on, Page.date_source, Page.date_precision)
                 .where(Page.id == page_id)).one()
