@@ -187,8 +187,7 @@ class ArticlePeriods:
         if not body:
             return cls(published, None, None, rules, until, event)
         start, end = body[0]
-        starts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in "。!?"]
-        for s in starts:
+        for s in _sentence_starts(text, start, end):
             phrase = head_phrase(text, s, rules, followers=",是要将")
             if phrase:
                 year = context_year(text, s, phrase.end, published, rules)
@@ -204,8 +203,7 @@ def _event_day(text: str, body: list[tuple[int, int]], published: date | None,
     if not body or published is None:
         return None
     start, end = body[0]
-    starts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in "。!?"]
-    for s in starts[:3]:
+    for s in _sentence_starts(text, start, end)[:3]:
         m = rules.event_day.match(text, s, end)
         if not m:
             continue
@@ -219,12 +217,18 @@ def _event_day(text: str, body: list[tuple[int, int]], published: date | None,
                 day = date(published.year, int(m.group("month")), int(m.group("day")))
             except ValueError:
                 return None
-            if day > published:
-                day = date(day.year - 1, day.month, day.day) if not (day.month == 2 and day.day == 29) else None
-            if day is None:
-                return None
+            if day > published:  # "12月28日" in a January paper: last year's
+                try:
+                    day = day.replace(year=day.year - 1)
+                except ValueError:
+                    return None  # 2月29日 a year back
         return s, m.end(), Period(day, day, m.group().rstrip(","))
     return None
+
+
+def _sentence_starts(text: str, start: int, end: int) -> list[int]:
+    """Where the sentences of the paragraph ``text[start:end]`` start."""
+    return [start] + [i + 1 for i in range(start, end - 1) if text[i] in "。!?"]
 
 
 class SegmentPeriods:

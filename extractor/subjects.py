@@ -27,7 +27,8 @@ _LIST_END = re.compile(r"[^,;:。!?\n]{0,16}?等")  # the rest of a list up to i
 _LABEL = re.compile(r"\d{1,3}[号#]")  # "项目1号厂房": a numbered part of the named thing
 MAX_SENTENCES_BACK = 3  # how far back in its paragraph a figure looks for whose it is
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z·()—]"  # no digits: a figure is never part of a name; 武进—溧阳 is
-_NAME_EXTRA = "·()—"  # the name characters besides CJK and Latin letters (keep with _NAME_CHARS)
+_NAME_CHAR = re.compile(_NAME_CHARS)
+MAX_STEM = 24  # a long name's characters (or capacities) before its ending, at most
 _CAPACITY = r"年产\d+(?:\.\d+)?"  # the one figure a name holds: "年产12GWh动力电池项目", "年产10万吨…项目"
 _DATE_AHEAD = re.compile(r"\d{1,4}(?:[—\-至~]\d{1,2})?[年月日]")  # "遥观镇1—9月": a date follows the name, not a count
 
@@ -49,14 +50,22 @@ class Mention:
 
 
 @cache
+def _endings(rules: RuleSet) -> tuple[list[str], list[str], tuple[int, int]]:
+    """The endings of long names and of district and city names (each longest first), and the
+    length range of a district's stem."""
+    longs = sorted({e for r in rules.entities if not r.stem_length[0] for e in r.endings}, key=len, reverse=True)
+    shorts = sorted({e for r in rules.entities if r.stem_length[0] for e in r.endings}, key=len, reverse=True)
+    stem = max((r.stem_length for r in rules.entities if r.stem_length[0]), default=(2, 3))
+    return longs, shorts, stem
+
+
+@cache
 def _patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """Names end in an ending of places.toml; district and city names ("新北区") have a short
     stem of their own, tried only where no longer name ends."""
-    longs = sorted({e for r in rules.entities if not r.stem_length[0] for e in r.endings}, key=len, reverse=True)
-    shorts = sorted({e for r in rules.entities if r.stem_length[0] for e in r.endings}, key=len, reverse=True)
-    low, high = max((r.stem_length for r in rules.entities if r.stem_length[0]), default=(2, 3))
+    longs, shorts, (low, high) = _endings(rules)
     entity = re.compile(
-        rf"(?P<stem>(?:{_CAPACITY}|{_NAME_CHARS}){{0,24}}?)(?P<ending>{_alternatives(longs)}){rules.name_suffix}"
+        rf"(?P<stem>(?:{_CAPACITY}|{_NAME_CHARS}){{0,{MAX_STEM}}}?)(?P<ending>{_alternatives(longs)}){rules.name_suffix}"
         + (rf"|(?P<short_stem>{_NAME_CHARS}{{{low},{high}}}?)(?P<short_ending>{_alternatives(shorts)})"
            if shorts else "")
     )
@@ -76,9 +85,7 @@ def _alternatives(words: list[str]) -> str:
 @cache
 def _ending_finders(rules: RuleSet) -> tuple[re.Pattern, re.Pattern | None, int]:
     """Where the next long-name ending and district ending stand, and a district stem's longest."""
-    longs = sorted({e for r in rules.entities if not r.stem_length[0] for e in r.endings}, key=len, reverse=True)
-    shorts = sorted({e for r in rules.entities if r.stem_length[0] for e in r.endings}, key=len, reverse=True)
-    high = max((r.stem_length[1] for r in rules.entities if r.stem_length[0]), default=0)
+    longs, shorts, (_, high) = _endings(rules)
     return (re.compile("|".join(map(re.escape, longs))),
             re.compile("|".join(map(re.escape, shorts))) if shorts else None, high)
 
@@ -86,7 +93,7 @@ def _ending_finders(rules: RuleSet) -> tuple[re.Pattern, re.Pattern | None, int]
 def _entity_matches(text: str, lo: int, hi: int, rules: RuleSet):
     """The matches of the name pattern in ``text[lo:hi]``, as ``finditer`` gives them, found faster:
     a name ends in an ending, so the pattern is tried only from as far before the next ending
-    as a stem can reach (24 name characters or capacities, or a district stem's length)."""
+    as a stem can reach (MAX_STEM name characters or capacities, or a district stem's length)."""
     entity = _patterns(rules)[0]
     long_ending, short_ending, high = _ending_finders(rules)
     pos = lo
@@ -107,10 +114,10 @@ def _entity_matches(text: str, lo: int, hi: int, rules: RuleSet):
 
 
 def _stem_reach(text: str, at: int, floor: int) -> int:
-    """The furthest back (not before ``floor``) a name's stem ending at ``at`` can start: 24 name
-    characters or capacities ("年产12GWh…")."""
+    """The furthest back (not before ``floor``) a name's stem ending at ``at`` can start: MAX_STEM
+    name characters or capacities ("年产12GWh…")."""
     p = at
-    for _ in range(24):
+    for _ in range(MAX_STEM):
         if p <= floor:
             return floor
         c = text[p - 1]
@@ -121,26 +128,29 @@ def _stem_reach(text: str, at: int, floor: int) -> int:
             if k - 2 < floor or not text.startswith("年产", k - 2):
                 return p  # digits are in a stem only after 年产
             p = k - 2
-        elif "\u4e00" <= c <= "\u9fff" or c in _NAME_EXTRA or c.isascii() and c.isalpha():
+        elif _NAME_CHAR.match(c):
             p -= 1
         else:
             return p
     return p
 
 
+def _classifiers(rules: RuleSet) -> str:
+    """The count classifiers of units.toml as one alternation, longest first."""
+    return "|".join(map(re.escape, sorted({u.surface for u in rules.units if u.kind is Kind.COUNT}, key=len, reverse=True)))
+
+
 @cache
 def _counted_before(rules: RuleSet) -> re.Pattern:
     """A number and a count classifier ending right before a word: "5个镇", "120余个行政村" count
     places; the word is what is counted, never a name or a reference."""
-    classifiers = sorted({u.surface for u in rules.units if u.kind is Kind.COUNT}, key=len, reverse=True)
-    return re.compile(rf"(?:\d|[{rules.chinese_digits}十百千万几])[余多]?(?:{'|'.join(map(re.escape, classifiers))})$")
+    return re.compile(rf"(?:\d|[{rules.chinese_digits}十百千万几])[余多]?(?:{_classifiers(rules)})$")
 
 
 @cache
 def _counts_after(rules: RuleSet) -> re.Pattern:
     """A count of a thing named after it ("3个重大项目"): the name before is whose count it is."""
-    classifiers = sorted({u.surface for u in rules.units if u.kind is Kind.COUNT}, key=len, reverse=True)
-    return re.compile(rf"\d+(?:\.\d+)?[万亿]?[余多]?(?:{'|'.join(map(re.escape, classifiers))})[\u4e00-\u9fff]")
+    return re.compile(rf"\d+(?:\.\d+)?[万亿]?[余多]?(?:{_classifiers(rules)})[\u4e00-\u9fff]")
 
 
 def _sort_of(ending: str, rules: RuleSet) -> int:
@@ -263,11 +273,16 @@ def _inside_word(text: str, start: int, rules: RuleSet) -> bool:
     """Whether a district's or city's short name starting at ``start`` would begin inside a word:
     the character before is a name character that ends no name break, no higher place ("江苏省",
     "常州市") and no home-place word ("常州新北区")."""
-    if start == 0 or not re.match(_NAME_CHARS, text[start - 1]) or text[start - 1] in "()—":
+    if start == 0 or not _NAME_CHAR.match(text, start - 1) or text[start - 1] in "()—":
         return False
-    before = text[max(0, start - 8):start]
-    return not (before.endswith(rules.name_breaks) or before.endswith(tuple(rules.aliases))
-                or before.endswith(tuple(rules.home_prefix)) or before.endswith("省"))
+    return not text.endswith(_word_enders(rules), max(0, start - 8), start)
+
+
+@cache
+def _word_enders(rules: RuleSet) -> tuple[str, ...]:
+    """What may stand right before a district's name without making it the end of a longer word:
+    a name break, a home-place word or alias, a province."""
+    return rules.name_breaks + tuple(rules.aliases) + tuple(rules.home_prefix) + ("省",)
 
 
 def _listed(text: str, m: Mention, hi: int) -> bool:
