@@ -63,12 +63,15 @@ def build_corpus(folder: Path, count: int) -> int:
 
 def _runner(what: str, folder: Path, db: Path):
     """The work to time, with its imports done beforehand (start-up is not throughput)."""
-    files = sorted(folder.glob("*.txt"))
+    from extractor.pages import find_pages
+
+    def files():  # the pages in ingest's order, never all their paths at once
+        return (path for path, _ in find_pages([str(folder)]))
     if what == "extract":
         from extractor.pipeline import extract_page
 
         def run():
-            for f in files:
+            for f in files():
                 extract_page(f.read_text(encoding="utf-8"), None)  # results are not kept, as in use
         return run
     if what.split()[0] in ("ingest", "re-extract"):  # "ingest", or "ingest --jobs 2"
@@ -87,7 +90,7 @@ def _runner(what: str, folder: Path, db: Path):
         import jionlp as jio
 
         def run():
-            for f in files:
+            for f in files():
                 jio.ner.extract_money(f.read_text(encoding="utf-8"))
         return run
     if what == "recognizers":
@@ -97,7 +100,7 @@ def _runner(what: str, folder: Path, db: Path):
         calls = (recognize_currency, recognize_percentage, recognize_dimension, recognize_number)
 
         def run():
-            for f in files:
+            for f in files():
                 text = f.read_text(encoding="utf-8")
                 for call in calls:
                     call(text, Culture.Chinese)
@@ -127,8 +130,8 @@ def big_pages(millions: list[float], runs: int) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "pages"
             chars = big_page(folder, int(size * 1_000_000))
-            for what, fresh in (("extract", False), ("ingest", True)):
-                r = measure(what, folder, runs, fresh)
+            for what in ("extract", "ingest"):
+                r = measure(what, folder, runs, Path(tmp) / "bench.db")
                 print(f"{chars:>12,} {what:<8} {r['seconds']:>9.2f} {chars / r['seconds']:>12,.0f} {r['rss_mb']:>12.1f}")
 
 
@@ -141,21 +144,22 @@ def child(what: str, folder: Path, db: Path) -> dict:
             "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
-def measure(what: str, folder: Path, runs: int, fresh_db: bool) -> dict | None:
+def measure(what: str, folder: Path, runs: int, db: Path) -> dict | None:
+    """Median seconds and peak RSS of ``runs`` runs of ``what``. An ingest starts each run from no
+    database and leaves its last one, which a re-extract after it runs over."""
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        if what.startswith("re-extract"):
-            subprocess.run([sys.executable, __file__, "--child", "ingest", str(folder), str(db)], check=True,
-                           capture_output=True)
-        for _ in range(runs):
-            if fresh_db and db.exists():
-                db.unlink()
-            done = subprocess.run([sys.executable, __file__, "--child", what, str(folder), str(db)],
-                                  capture_output=True, text=True)
-            if done.returncode != 0:
-                return None  # a peer that is not installed
-            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    if what.startswith("re-extract") and not db.exists():
+        subprocess.run([sys.executable, __file__, "--child", "ingest", str(folder), str(db)], check=True,
+                       capture_output=True)
+    for _ in range(runs):
+        if what.startswith("ingest"):
+            for leftover in db.parent.glob(db.name + "*"):
+                leftover.unlink()
+        done = subprocess.run([sys.executable, __file__, "--child", what, str(folder), str(db)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            return None  # a peer that is not installed
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {"seconds": statistics.median(r["seconds"] for r in results),
             "rss_mb": max(r["rss_mb"] for r in results), "worker_mb": max(r["worker_mb"] for r in results)}
 
@@ -165,15 +169,16 @@ def report(count: int, runs: int, peers: bool, jobs: int, only: set[str] | None 
         folder = Path(tmp) / "pages"
         chars = build_corpus(folder, count)
         rows = {}
-        plan = [("extract", False), ("ingest", True), ("re-extract", False)]
+        db = Path(tmp) / "bench.db"
+        plan = ["extract", "ingest", "re-extract"]
         if jobs > 1:
-            plan += [(f"ingest --jobs {jobs}", True), (f"re-extract --jobs {jobs}", False)]
-        for what, fresh in plan:
+            plan += [f"ingest --jobs {jobs}", f"re-extract --jobs {jobs}"]
+        for what in plan:
             if only is None or what.split()[0] in only:
-                rows[what] = measure(what, folder, runs, fresh)
+                rows[what] = measure(what, folder, runs, db)
         if peers:
             for peer in ("jionlp", "recognizers"):
-                result = measure(peer, folder, runs, False)
+                result = measure(peer, folder, runs, db)
                 if result:
                     rows[peer] = result
         shutil.rmtree(folder)

@@ -76,30 +76,46 @@ def _page_named(root: Path, name: str) -> Path | None:
     return file if file.is_file() else None
 
 
+WALK_BATCH = 10_000  # names of one folder held at a time; a bigger folder is read once per batch
+
+
 def _walk(folder: Path) -> Iterator[Path | BadInput]:
-    """The ``*.txt`` files below ``folder`` in the order of their sorted paths, one folder's
-    names in memory at a time (names only: a folder of 100,000 pages holds ~7 MB of them; links
-    to folders are not followed: they may loop)."""
-    folders: list[str] = []
-    files: list[str] = []
-    try:
-        with os.scandir(folder) as scan:
-            for entry in scan:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.name)
-                elif entry.name.endswith(".txt") and entry.is_file():
-                    files.append(entry.name)
-    except OSError as exc:
-        yield BadInput(str(folder), f"cannot read folder: {exc.strerror or exc}")
-        return
-    folders.sort()
-    files.sort()
-    subfolders = set(folders) if folders else ()
-    for name in heapq.merge(folders, files):
-        if name in subfolders:
-            yield from _walk(folder / name)
-        else:
-            yield folder / name
+    """The ``*.txt`` files below ``folder`` in the order of their sorted paths, holding at most
+    WALK_BATCH names of a folder at a time: a folder of 100,000 pages is read in ten passes, each
+    keeping the next 10,000 names in order, so memory does not grow with the folder. Links to
+    folders are not followed: they may loop."""
+    after = None
+    while True:
+        try:
+            batch = _next_names(folder, after)
+        except OSError as exc:
+            yield BadInput(str(folder), f"cannot read folder: {exc.strerror or exc}")
+            return
+        for name, is_folder in batch:
+            if is_folder:
+                yield from _walk(folder / name)
+            else:
+                yield folder / name
+        if len(batch) < WALK_BATCH:
+            return
+        after = batch[-1][0]
+
+
+def _next_names(folder: Path, after: str | None) -> list[tuple[str, bool]]:
+    """The first WALK_BATCH (name, is a folder) of ``folder`` sorted by name, after ``after``:
+    subfolders and ``*.txt`` files only."""
+    with os.scandir(folder) as scan:
+        return heapq.nsmallest(WALK_BATCH, _listing(scan, after))
+
+
+def _listing(scan: Iterator[os.DirEntry], after: str | None) -> Iterator[tuple[str, bool]]:
+    for entry in scan:
+        if after is not None and entry.name <= after:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield entry.name, True
+        elif entry.name.endswith(".txt") and entry.is_file():
+            yield entry.name, False
 
 
 def decode_page(data: bytes, where: str) -> tuple[str, str]:

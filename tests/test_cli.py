@@ -422,3 +422,20 @@ def test_pages_are_found_in_path_order_below_folders_and_links_to_folders_are_no
         (root / name).write_text("x", encoding="utf-8")
     (root / "loop").symlink_to(root, target_is_directory=True)
     assert [name for _, name in find_pages([str(root)])] == ["a.txt", "ab.txt", "b/1.txt", "b/2/x.txt", "c.txt"]
+
+
+def test_a_folder_bigger_than_a_batch_is_walked_in_order_holding_one_batch(tmp_path, monkeypatch):
+    from extractor import pages
+
+    root = tmp_path / "archive"
+    names = [f"p{i:02d}.txt" for i in range(11)] + ["m/1.txt", "m/2.txt", "m/3.txt", "m/4.txt", "z.md"]
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    read = []
+    real = pages._next_names
+    monkeypatch.setattr(pages, "WALK_BATCH", 3)
+    monkeypatch.setattr(pages, "_next_names", lambda folder, after: read.append(real(folder, after)) or read[-1])
+    found = [name for _, name in pages.find_pages([str(root)])]
+    assert found == sorted(n for n in names if n.endswith(".txt"))  # the folder m/ in its place, z.md left
+    assert max(len(batch) for batch in read) == 3  # never more names than a batch
