@@ -119,6 +119,7 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
     statement: list[tuple[Quantity, Meaning]] = []
     statement_at = -1
     sentence_at, first_figure = -1, -1
+    read_from = read_to = -1
     remembered = min((s for s, _ in article.segments), default=0)
     for seg_start, seg_end in article.segments:
         segment = bounds = None  # the segment's period phrases and boundaries, read once if it has a figure
@@ -134,9 +135,11 @@ def _article_facts(norm: NormText, article: Article, published: date | None, unt
             if ctx.statement_start != statement_at:
                 statement, statement_at = [], ctx.statement_start
             if remembered < ctx.sentence_start:
-                tracker.remember(text, remembered, ctx.sentence_start)
+                tracker.remember(text, remembered, ctx.sentence_start,
+                                 read_to if read_from == remembered else None)
                 remembered = ctx.sentence_start
             subjects = tracker.subjects(text, ctx, ctx.clause_end if q.kind in (Kind.MONEY, Kind.AREA) else None)
+            read_from, read_to = ctx.sentence_start, ctx.sentence_end  # the sentence whose names were read
             meanings = classify_all(q, text, ctx, statement, rules)
             threshold = is_threshold(q, text, rules)
             for meaning in meanings:

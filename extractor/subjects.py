@@ -415,9 +415,15 @@ class SubjectTracker:
         direct = [name for mention, name in names if not (mention.oblique or mention.created)]
         return (direct or [name for _, name in names] or [None])[-1]
 
-    def remember(self, text: str, lo: int, hi: int) -> None:
-        """Note the names mentioned in ``text[lo:hi]`` (call in text order)."""
-        found = mentions(text, lo, hi, self.rules, self.raw_words)
+    def remember(self, text: str, lo: int, hi: int, read_to: int | None = None) -> None:
+        """Note the names mentioned in ``text[lo:hi]`` (call in text order). ``read_to``: where
+        the sentence at ``lo``, already read for its figures, ends; its names are not looked for
+        again (no name runs past a sentence's end, so the two parts hold what the whole does)."""
+        if read_to is not None and lo < read_to <= hi and text[read_to - 1] in SENTENCE_ENDS:
+            found = (mentions(text, lo, read_to, self.rules, self.raw_words)
+                     + mentions(text, read_to, hi, self.rules, self.raw_words))
+        else:
+            found = mentions(text, lo, hi, self.rules, self.raw_words)
         self._resolve(found, self.last, text)
         named = [m for m in found if m.name]
         self._note(named)
