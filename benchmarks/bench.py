@@ -3,6 +3,7 @@
     python benchmarks/bench.py --pages 1000            # one size
     python benchmarks/bench.py --scaling 1000 10000    # how throughput changes with size
     python benchmarks/bench.py --big-page 1 4 16       # one page of 1, 4, 16 million characters
+    python benchmarks/bench.py --stages --pages 200    # extraction's time by stage
 
 The corpus is built from the pages at hand (the sample pages in ../shared/corpus when present,
 and the project's own test pages), varied so that no two pages are identical: each copy gets a
@@ -135,6 +136,42 @@ def big_pages(millions: list[float], runs: int) -> None:
                 print(f"{chars:>12,} {what:<8} {r['seconds']:>9.2f} {chars / r['seconds']:>12,.0f} {r['rss_mb']:>12.1f}")
 
 
+def stages(count: int, runs: int) -> None:
+    """Where extraction's time goes: each stage's share, and how fast the first stages run alone."""
+    from extractor.articles import split_articles
+    from extractor.pipeline import extract_page
+    from extractor.quantities import extract_quantities
+    from extractor.text import normalize
+
+    def figures(text):
+        norm = normalize(text)
+        return [extract_quantities(norm, s, e) for a in split_articles(norm) for s, e in a.segments]
+
+    steps = [("repair text (text.normalize)", normalize),
+             ("+ articles (articles.split_articles)", lambda t: split_articles(normalize(t))),
+             ("+ figures (quantities.extract_quantities)", figures),
+             ("+ meaning, subject, period: all (extract_page)", lambda t: extract_page(t, None))]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        chars = build_corpus(folder, count)
+        texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    print(f"\nextraction by stage, {count} pages, {chars:,} characters in memory, CPU time, median of {runs} runs")
+    print(f"{'stages run':<48} {'chars/s':>12} {'share of all':>13}")
+    seconds = {}
+    for name, step in steps:
+        step(texts[0])  # rule tables compiled before timing
+        times = []
+        for _ in range(runs):
+            started = time.process_time()
+            for text in texts:
+                step(text)
+            times.append(time.process_time() - started)
+        seconds[name] = statistics.median(times)
+    every = seconds[steps[-1][0]]
+    for name, _ in steps:
+        print(f"{name:<48} {chars / seconds[name]:>12,.0f} {seconds[name] / every:>12.0%}")
+
+
 def child(what: str, folder: Path, db: Path) -> dict:
     run = _runner(what, folder, db)
     started = time.perf_counter()
@@ -213,11 +250,15 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=("extract", "ingest", "re-extract"),
                         help="time only these (no peers, no ratios)")
     parser.add_argument("--jobs", type=int, default=2, help="also time ingest and re-extract with --jobs N (1: not)")
+    parser.add_argument("--stages", action="store_true", help="instead: extraction's time by stage (in memory)")
     parser.add_argument("--child", nargs=3, metavar=("WHAT", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         what, folder, db = args.child
         print(json.dumps(child(what, Path(folder), Path(db))))
+        return
+    if args.stages:
+        stages(args.pages, args.runs)
         return
     if args.big_page:
         big_pages(args.big_page, args.runs)
