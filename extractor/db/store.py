@@ -65,11 +65,16 @@ def _fact_key(columns: dict, seen: Counter) -> tuple:
     return base + (seen[base],)
 
 
-def _current(session: Session, name: str) -> Page | None:
-    return session.scalars(select(Page).where(Page.name == name, Page.is_current)).one_or_none()
+def _current(session: Session, name: str):
+    """The id, text hash, date and version of the stored current version of page ``name``, or
+    None: a plain row, since most pages an ingest meets are new or unchanged (an ORM object, with
+    its text, is loaded only to change it)."""
+    pages = Page.__table__
+    return session.execute(select(pages.c.id, pages.c.sha256, pages.c.published_on, pages.c.date_source,
+                                  pages.c.version).where(pages.c.name == name, pages.c.is_current)).one_or_none()
 
 
-def _redated(current: Page, published: PublicationDate | None) -> bool:
+def _redated(current, published: PublicationDate | None) -> bool:
     return published is not None and (current.published_on, current.date_source) != (
         published.day, published.source.value)
 
@@ -98,28 +103,28 @@ def save_page(session: Session, page_file: PageFile, published: PublicationDate 
     for it changed), duplicate (the same text is stored under another name). ``rows`` is the
     page's extraction with ``published`` when already done (in a worker).
     """
-    current = _current(session, page_file.name)
-    if current is not None and current.sha256 == page_file.sha256:
-        if _redated(current, published):
+    found = _current(session, page_file.name)
+    if found is not None and found.sha256 == page_file.sha256:
+        if _redated(found, published):
+            current = session.get(Page, found.id)
             current.published_on, current.date_source = published.day, published.source.value
             current.date_precision = published.precision.value
             sync_page(session, current, rules, run_id, changes, rows)  # the periods move with the date
             return Saved("redated", current.name, *page_counts(session, current.id))
         changes.pages += 1
-        return Saved("unchanged", current.name, *page_counts(session, current.id))
+        return Saved("unchanged", page_file.name, *page_counts(session, found.id))
     twin = session.scalar(select(Page.name).where(Page.sha256 == page_file.sha256, Page.is_current,
                                                   Page.name != page_file.name).limit(1))
     if twin is not None:
         return Saved("duplicate", twin, 0, 0)  # the same text under another name would count its facts twice
     if rows is None:
         rows = page_rows(page_file.text, *date_columns(published), rules)
-    if current is not None:
-        old = session.execute(select(FactRow.metric).join(Article).where(Article.page_id == current.id)).scalars()
+    if found is not None:
+        old = session.execute(select(FactRow.metric).join(Article).where(Article.page_id == found.id)).scalars()
         changes.removed.update(old)
-        session.execute(delete(Article).where(Article.page_id == current.id))
-        current.is_current = False
-        version = current.version + 1
-        session.flush()
+        session.execute(delete(Article).where(Article.page_id == found.id))
+        session.execute(update(Page).where(Page.id == found.id).values(is_current=False))
+        version = found.version + 1
     else:  # versions of this name may be stored with none current
         version = (session.scalar(select(func.max(Page.version)).where(Page.name == page_file.name)) or 0) + 1
     _, source, _ = date_columns(published)
@@ -130,7 +135,7 @@ def save_page(session: Session, page_file: PageFile, published: PublicationDate 
         "ingested_at": now()}]).scalar_one()
     changes.pages += 1
     _insert_new(session, page_id, rows, run_id, changes)
-    return Saved("replaced" if current is not None else "new", page_file.name, len(rows.articles), len(rows.facts))
+    return Saved("replaced" if found is not None else "new", page_file.name, len(rows.articles), len(rows.facts))
 
 
 def page_rows_of(page: Page, rules: RuleSet | None = None) -> PageRows:
@@ -209,7 +214,8 @@ def _insert_new(session: Session, page_id: int, rows: PageRows, run_id: int, cha
     if not rows.articles:
         return
     articles = [{"page_id": page_id, **a} for a in rows.articles]
-    ids = {seq: id_ for id_, seq in session.execute(insert(Article).returning(Article.id, Article.seq), articles)}
+    table = Article.__table__  # Core: the ORM's bulk insert costs more than the rows
+    ids = {seq: id_ for id_, seq in session.execute(insert(table).returning(table.c.id, table.c.seq), articles)}
     facts = [{**_stored_columns(fact, ids), "run_id": run_id} for fact in rows.facts]
     changes.added.update(fact["metric"] for fact in facts)
     if facts:  # a Core insert is one executemany; the ORM's splits rows by which columns are NULL
