@@ -131,3 +131,32 @@ def test_names_found_by_skipping_ahead_match_the_pattern_at_the_edges(text):
     for lo in range(len(text)):
         expected = [(m.span(), m.groups()) for m in _patterns(rules)[0].finditer(text, lo)]
         assert [(m.span(), m.groups()) for m in _entity_matches(text, lo, len(text), rules)] == expected, lo
+
+
+def _counted_words(rules):
+    """Characters the counted-noun word lists are made of, so random text meets them often."""
+    words = rules.counted_stop_words + rules.counted_heads + rules.counted_lead_verbs + rules.counted_trailing_verbs
+    return sorted({c for w in words for c in w})[:60] + ["个", "家", "4"]
+
+
+@settings(deadline=None)
+@given(st.data())
+def test_counted_noun_word_searches_are_the_plain_loops_over_the_tables(data):
+    from extractor.quantities import _counted_finders, _longest_first
+    from extractor.rules import load_rules
+
+    rules = load_rules()
+    pieces = st.sampled_from(_counted_words(rules) + list(rules.counted_heads[:8]) + list(rules.counted_lead_verbs[:8]))
+    text = "".join(data.draw(st.lists(pieces, max_size=12)))
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    stop_word, heads, trailing, lead_verb = _counted_finders(rules)
+    stop = stop_word.search(text)
+    assert (stop.start() if stop else len(text)) == min(
+        (text.find(w) for w in rules.counted_stop_words if w in text), default=len(text))
+    head = heads.match(text)
+    assert (head.group() if head else None) == next((h for h in rules.counted_heads if text.startswith(h)), None)
+    verb = trailing.search(text, lo, hi)
+    assert (text[verb.start():hi] if verb else None) == next(
+        (w for w in _longest_first(rules, "trailing") if text.endswith(w, lo, hi)), None)
+    assert bool(lead_verb.search(text, lo, hi)) == any(v in text[lo:hi] for v in rules.counted_lead_verbs)
