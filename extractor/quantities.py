@@ -12,6 +12,7 @@ import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 from dataclasses import replace
 from functools import cache
+from typing import Iterator
 
 from .context import STATEMENT_BREAK
 from .facts import Quantity
@@ -51,6 +52,28 @@ def _master(rules: RuleSet) -> re.Pattern[str]:
         """,
         re.VERBOSE,
     )
+
+
+@cache
+def _figure_starts(rules: RuleSet) -> re.Pattern[str]:
+    """Every character a figure can start with: a number's first or a prefix unit's (百分之)."""
+    prefixes = "".join(re.escape(u.surface[0]) for u in rules.units if u.prefix)
+    return re.compile(f"[{grammar(rules).first}{prefixes}]")
+
+
+def _figures(text: str, start: int, end: int, rules: RuleSet) -> Iterator[re.Match[str]]:
+    """The master pattern's matches in ``text[start:end]``, as ``finditer`` gives them, found
+    faster: it is tried only where a figure can start. (A pattern that opens with groups is tried
+    at every character; a character class is searched for in C: twice as fast over a page.)"""
+    master, starts = _master(rules), _figure_starts(rules)
+    pos = start
+    while (candidate := starts.search(text, pos, end)) is not None:
+        match = master.match(text, candidate.start(), end)
+        if match is None:
+            pos = candidate.start() + 1
+        else:
+            yield match
+            pos = match.end()  # never empty: a unit closes every figure
 
 
 def _to_canonical(number: Decimal, unit: UnitRule) -> Decimal:
@@ -195,7 +218,7 @@ def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | No
     text = norm.text  # nothing here reads past ``end``
     vetoes: list | None = None  # the stoplist runs only where a figure is found
     found: list[Quantity] = []
-    for match in _master(rules).finditer(text, start, end):
+    for match in _figures(text, start, end, rules):
         if vetoes is None:
             vetoes = stop_spans(text[start:end], rules)
         quantity = _parse_match(match, norm, text, start, end, vetoes, rules)

@@ -160,3 +160,20 @@ def test_counted_noun_word_searches_are_the_plain_loops_over_the_tables(data):
     assert (text[verb.start():hi] if verb else None) == next(
         (w for w in _longest_first(rules, "trailing") if text.endswith(w, lo, hi)), None)
     assert bool(lead_verb.search(text, lo, hi)) == any(v in text[lo:hi] for v in rules.counted_lead_verbs)
+
+
+FIGURE_PIECES = st.sampled_from(["12", "3,764", ".5", "亿元", "万", "元", "%", "百分之", "十二点五", "一", "两", "千",
+                                 "个", "家", "亩", "公顷", "平方米", "PM2.5", "A", "第", "约", "至", "-", "余", "多",
+                                 "年", ",", "。", "增长", "贷款", "百分点", "个百分点", "١٢"])
+
+
+@settings(deadline=None)
+@given(st.lists(FIGURE_PIECES, max_size=30).map("".join), st.integers(0, 20), st.integers(0, 20))
+def test_figures_found_from_their_first_characters_are_the_master_pattern_s_own_matches(text, lo, cut):
+    from extractor.quantities import _figures, _master
+    from extractor.rules import load_rules
+
+    rules = load_rules()
+    hi = max(lo, len(text) - cut)
+    expected = [(m.span(), m.groups()) for m in _master(rules).finditer(text, lo, hi)]
+    assert [(m.span(), m.groups()) for m in _figures(text, lo, hi, rules)] == expected
