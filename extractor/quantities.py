@@ -209,7 +209,7 @@ def _trim(text: str, lo: int, hi: int, rules: RuleSet) -> tuple[int, int] | None
 
 def _is_unit_word(word: str, rules: RuleSet) -> bool:
     """"亿元", "万平方米": a unit with its multiplier, never the thing counted."""
-    return word.lstrip("十百千万亿") in {u.surface for u in rules.units}
+    return rules.is_unit(word.lstrip("十百千万亿"))
 
 
 def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | None = None) -> list[Quantity]:

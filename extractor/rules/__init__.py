@@ -162,6 +162,9 @@ class RuleSet:
     def unit(self, surface: str) -> UnitRule:
         return _units_by_surface(self)[surface]
 
+    def is_unit(self, surface: str) -> bool:
+        return surface in _units_by_surface(self)
+
 
 @cache
 def _units_by_surface(rules: RuleSet) -> dict[str, UnitRule]:
