@@ -44,7 +44,6 @@ class NumberGrammar:
 
     number: str
     multipliers: dict[str, int]
-    first: str  # a character class (without brackets) of every character a number can start with
 
 
 @cache
@@ -61,7 +60,7 @@ def grammar(rules: RuleSet | None = None) -> NumberGrammar:
     """
     chinese = rf"(?<![{cn_chars}])[{cn_chars}]+"  # from the start of a run only: linear time
     number = rf"(?:{arabic}(?:{after_digits})?|{chinese})"
-    return NumberGrammar(number, mults, rf"\d{cn_chars}")  # the first characters of arabic and chinese
+    return NumberGrammar(number, mults)
 
 
 def plain(value: Decimal) -> Decimal:

@@ -27,6 +27,7 @@ from functools import cache, lru_cache
 from .context import PARAGRAPH_WINDOW
 from .facts import Period
 from .numbers import NumberError, parse_chinese
+from .matching import matches
 from .rules import PeriodRule, RuleSet
 from .vocab import Metric
 
@@ -66,7 +67,7 @@ def find_phrases(text: str, lo: int, hi: int, rules: RuleSet) -> list[_Phrase]:
     """Period phrases in ``text[lo:hi]``, longest first where they overlap, in text order."""
     found = []
     for rule in rules.periods:
-        for m in rule.pattern.finditer(text, lo, hi):
+        for m in matches(rule.pattern, text, lo, hi):  # not scanned where its literal (季度, 以来) is absent
             if not _baseline(text, m.start(), m.end(), rules):
                 found.append(_Phrase(m.start(), m.end(), rule, m))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))

@@ -12,11 +12,11 @@ import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 from dataclasses import replace
 from functools import cache
-from typing import Iterator
 
 from .context import STATEMENT_BREAK
 from .facts import Quantity
 from .numbers import Number, NumberError, grammar, parse_number, plain
+from .matching import matches
 from .rules import RuleSet, UnitRule, load_rules
 from .text import NormText
 from .vocab import Kind, Qualifier
@@ -52,28 +52,6 @@ def _master(rules: RuleSet) -> re.Pattern[str]:
         """,
         re.VERBOSE,
     )
-
-
-@cache
-def _figure_starts(rules: RuleSet) -> re.Pattern[str]:
-    """Every character a figure can start with: a number's first or a prefix unit's (百分之)."""
-    prefixes = "".join(re.escape(u.surface[0]) for u in rules.units if u.prefix)
-    return re.compile(f"[{grammar(rules).first}{prefixes}]")
-
-
-def _figures(text: str, start: int, end: int, rules: RuleSet) -> Iterator[re.Match[str]]:
-    """The master pattern's matches in ``text[start:end]``, as ``finditer`` gives them, found
-    faster: it is tried only where a figure can start. (A pattern that opens with groups is tried
-    at every character; a character class is searched for in C: twice as fast over a page.)"""
-    master, starts = _master(rules), _figure_starts(rules)
-    pos = start
-    while (candidate := starts.search(text, pos, end)) is not None:
-        match = master.match(text, candidate.start(), end)
-        if match is None:
-            pos = candidate.start() + 1
-        else:
-            yield match
-            pos = match.end()  # never empty: a unit closes every figure
 
 
 def _to_canonical(number: Decimal, unit: UnitRule) -> Decimal:
@@ -146,7 +124,8 @@ def _cue_after(text: str, pos: int, limit: int, rules: RuleSet) -> tuple[str, Qu
 
 def stop_spans(text: str, rules: RuleSet) -> list[tuple[int, int, bool]]:
     """Where the stoplist matches: (start, end, whether it vetoes Chinese numerals only)."""
-    return [(m.start(), m.end(), stop.chinese_only) for stop in rules.stops for m in stop.pattern.finditer(text)]
+    return [(m.start(), m.end(), stop.chinese_only) for stop in rules.stops
+            for m in matches(stop.pattern, text, 0, len(text))]
 
 
 def _counted(text: str, start: int, end: int, limit: int, unit: UnitRule, rules: RuleSet) -> tuple[int, int] | None:
@@ -218,7 +197,7 @@ def extract_quantities(norm: NormText, start: int, end: int, rules: RuleSet | No
     text = norm.text  # nothing here reads past ``end``
     vetoes: list | None = None  # the stoplist runs only where a figure is found
     found: list[Quantity] = []
-    for match in _figures(text, start, end, rules):
+    for match in matches(_master(rules), text, start, end, at_starts=True):  # where a figure can start
         if vetoes is None:
             vetoes = stop_spans(text[start:end], rules)
         quantity = _parse_match(match, norm, text, start, end, vetoes, rules)

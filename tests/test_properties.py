@@ -164,16 +164,55 @@ def test_counted_noun_word_searches_are_the_plain_loops_over_the_tables(data):
 
 FIGURE_PIECES = st.sampled_from(["12", "3,764", ".5", "亿元", "万", "元", "%", "百分之", "十二点五", "一", "两", "千",
                                  "个", "家", "亩", "公顷", "平方米", "PM2.5", "A", "第", "约", "至", "-", "余", "多",
-                                 "年", ",", "。", "增长", "贷款", "百分点", "个百分点", "١٢"])
+                                 "年", ",", "。", "增长", "贷款", "百分点", "个百分点", "١٢", "2024年", "上半年", "一季度",
+                                 "前", "月", "月份", "以来", "日", "末", "今年", "“", "”", "http://"])
 
 
-@settings(deadline=None)
-@given(st.lists(FIGURE_PIECES, max_size=30).map("".join), st.integers(0, 20), st.integers(0, 20))
-def test_figures_found_from_their_first_characters_are_the_master_pattern_s_own_matches(text, lo, cut):
-    from extractor.quantities import _figures, _master
+def _rule_patterns():
+    from extractor.quantities import _master
     from extractor.rules import load_rules
 
     rules = load_rules()
+    return [_master(rules)] + [r.pattern for r in rules.periods] + [s.pattern for s in rules.stops]
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(FIGURE_PIECES, max_size=30).map("".join), st.integers(0, 20), st.integers(0, 20))
+def test_matches_found_without_trying_everywhere_are_the_pattern_s_own(text, lo, cut):
+    from extractor.matching import matches
+
     hi = max(lo, len(text) - cut)
-    expected = [(m.span(), m.groups()) for m in _master(rules).finditer(text, lo, hi)]
-    assert [(m.span(), m.groups()) for m in _figures(text, lo, hi, rules)] == expected
+    for pattern in _rule_patterns():  # the figure pattern, every period phrase and stop rule
+        expected = [(m.span(), m.groups()) for m in pattern.finditer(text, lo, hi)]
+        for at_starts in (False, True):
+            found = [(m.span(), m.groups()) for m in matches(pattern, text, lo, hi, at_starts)]
+            assert found == expected, pattern.pattern
+
+
+@pytest.mark.parametrize("pattern, starts", [
+    (r"(?:(?P<year>\d{4})年)?上半年", "[\\d上]"),  # an optional group: its first characters and the next's
+    (r"(?<![0-9])[0-9]+个", "[0-9]"),  # a look-behind is skipped over
+    (r"今年|明年|(?:第)?一季度", "[一今明第]"),
+    (r"a*", None), (r".b", None), (r"[^a]b", None), (r"(?i)ab", None),  # any character, or none, may start
+])
+def test_the_characters_a_match_can_start_with(pattern, starts):
+    import re
+
+    from extractor.matching import starts_of
+
+    found = starts_of(re.compile(pattern))
+    assert (found.pattern if found else None) == starts
+
+
+
+@pytest.mark.parametrize("pattern, literal", [
+    (r"(?:(?P<year>\d{4})年)?上半年", "上半年"),  # the longest run in the pattern's own sequence
+    (r"(?P<year>\d{4})年(?:末|底)", "年"),
+    (r"今年|明年", None), (r"(?i)abc", None),  # in no alternative's every match, or matched in any case
+])
+def test_the_literal_every_match_holds(pattern, literal):
+    import re
+
+    from extractor.matching import required_literal
+
+    assert required_literal(re.compile(pattern)) == literal
