@@ -4,14 +4,13 @@ Python's regex engine skips ahead quickly only when a pattern opens with a liter
 class; a rule that opens with an optional group or a look-behind ("(?:(?P<year>\\d{4})年)?上半年",
 "(?<![0-9])…") is tried at every character of the text. ``matches`` gives exactly what
 ``finditer`` gives, faster, using two facts read off the pattern's own parse tree: a literal every
-match contains ("上半年"), so that a stretch without it is not scanned at all, and, when asked,
+match holds ("上半年"), so that a stretch without it is not scanned at all, and, when asked,
 the characters a match can start with, so that the pattern is tried only there.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Iterator
 
 try:  # the engine's own parser: private, so anything unexpected means "can start anywhere"
@@ -26,7 +25,6 @@ class _Anywhere(Exception):
     """The pattern may start with any character (or none): no shortcut."""
 
 
-@cache
 def starts_of(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """A character class matching every character a match of ``pattern`` can start with (a
     superset: assertions are skipped over), or None when any may (or a match may be empty)."""
@@ -42,7 +40,6 @@ def starts_of(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile("[" + "".join(sorted(set(chars))) + "]")
 
 
-@cache
 def required_literal(pattern: re.Pattern[str]) -> str | None:
     """The longest run of literal characters every match of ``pattern`` holds, or None."""
     if sre_parse is None or pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
@@ -51,14 +48,34 @@ def required_literal(pattern: re.Pattern[str]) -> str | None:
         items = list(sre_parse.parse(pattern.pattern, pattern.flags))
     except (AttributeError, TypeError, ValueError, re.error):
         return None
+    return _longest_run(items) or None
+
+
+def _longest_run(items: list) -> str:
+    """The longest run of literal characters in a sequence: each of its items is in every match."""
     runs, run = [], ""
-    for op, av in items:  # the pattern's own sequence: each item is in every match
+    for op, av in items:
         if str(op) == "LITERAL":
             run += chr(av)
         else:
             runs.append(run)
             run = ""
-    return max(runs + [run], key=len) or None
+    return max(runs + [run], key=len)
+
+
+_Read = tuple[re.Pattern[str], str | None, re.Pattern[str] | None]
+_READ: dict[int, _Read] = {}  # id(pattern) -> what was read off it
+
+
+def _read(pattern: re.Pattern[str]) -> _Read:
+    """(pattern, its required literal, its starts), worked out once per pattern. Keyed by id:
+    hashing a compiled pattern hashes its whole program, on every lookup."""
+    entry = _READ.get(id(pattern))
+    if entry is None or entry[0] is not pattern:
+        if len(_READ) >= 1024:
+            _READ.clear()
+        entry = _READ[id(pattern)] = (pattern, required_literal(pattern), starts_of(pattern))
+    return entry
 
 
 def matches(pattern: re.Pattern[str], text: str, lo: int, hi: int,
@@ -66,13 +83,16 @@ def matches(pattern: re.Pattern[str], text: str, lo: int, hi: int,
     """``pattern.finditer(text, lo, hi)``; none at all when ``text[lo:hi]`` lacks the pattern's
     required literal; with ``at_starts``, tried only where a match can start (worth it for a
     pattern that is costly to try and whose first characters are rare)."""
-    literal = required_literal(pattern)
+    _, literal, starts = _read(pattern)
     if literal is not None and text.find(literal, lo, hi) < 0:
-        return
-    starts = starts_of(pattern) if at_starts else None
-    if starts is None:
-        yield from pattern.finditer(text, lo, hi)
-        return
+        return iter(())
+    if at_starts and starts is not None:
+        return _tried_at_starts(pattern, starts, text, lo, hi)
+    return pattern.finditer(text, lo, hi)
+
+
+def _tried_at_starts(pattern: re.Pattern[str], starts: re.Pattern[str], text: str, lo: int,
+                     hi: int) -> Iterator[re.Match[str]]:
     pos = lo
     while (candidate := starts.search(text, pos, hi)) is not None:
         found = pattern.match(text, candidate.start(), hi)
