@@ -81,8 +81,9 @@ def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
 def _split_multiplier(text: str, mults: dict[str, int]) -> tuple[str, int]:
     """Split trailing multipliers off a number: "3764亿" -> ("3764", 10**8)."""
     factor = 1
+    surfaces = _longest_first(tuple(mults))
     while True:
-        for surface in _longest_first(tuple(mults)):
+        for surface in surfaces:
             if text.endswith(surface) and len(text) > len(surface):
                 factor *= mults[surface]
                 text = text[: -len(surface)]
@@ -148,6 +149,9 @@ def _trailing_factor(text: str, mults: dict[str, int]) -> int:
     return factor
 
 
+_DIGITS = re.compile(r"[\d,]+(?:\.\d+)?")
+
+
 @lru_cache(maxsize=4096)  # the same numbers recur page after page ("5%", "12家")
 def parse_number(text: str) -> Number:
     """Any number the grammar matches, to an exact Decimal.
@@ -166,7 +170,7 @@ def parse_number(text: str) -> Number:
         raise NumberError("empty number")
     if text[0].isdigit():
         head, factor = _split_multiplier(text, mults)
-        if not re.fullmatch(r"[\d,]+(?:\.\d+)?", head):
+        if not _DIGITS.fullmatch(head):
             raise NumberError(f"malformed number: {text!r}")
         return Number(plain(Decimal(head.replace(",", "")) * factor), None, factor)
     return parse_chinese(text, mults)

@@ -87,7 +87,25 @@ def _baseline(text: str, start: int, end: int, rules: RuleSet) -> bool:
 def context_year(text: str, lo: int, hi: int, published: date | None, rules: RuleSet) -> int | None:
     """The year named last in ``text[lo:hi]``: "2023年", or 今年/去年/明年 against ``published``
     (comparison baselines such as 比去年 and deadlines such as 到2025年 do not count)."""
-    return SegmentPeriods(text, lo, hi, published, rules).year(lo, hi)
+    years = _named_years(text, lo, hi, published, rules)
+    return years[-1][1] if years else None
+
+
+def _named_years(text: str, lo: int, hi: int, published: date | None, rules: RuleSet) -> list[tuple[int, int]]:
+    """(where, year) of every year named in ``text[lo:hi]``, in text order (see context_year)."""
+    years: list[tuple[int, int]] = []
+    for m in _YEAR.finditer(text, lo, hi):
+        if not (m.start() > 0 and text[m.start() - 1] in DEADLINE):
+            years.append((m.start(), int(m.group(1))))
+    if published is not None:
+        for word, offset in _RELATIVE_YEARS.items():
+            at = text.find(word, lo, hi)
+            while at >= 0:
+                if not _baseline(text, at, at + len(word), rules):
+                    years.append((at, published.year + offset))
+                at = text.find(word, at + len(word), hi)
+    years.sort()
+    return years
 
 
 def resolve(phrase: _Phrase, published: date | None, year_hint: int | None, metric: Metric | None,
@@ -239,18 +257,7 @@ class SegmentPeriods:
     def __init__(self, text: str, lo: int, hi: int, published: date | None, rules: RuleSet):
         self.phrases = find_phrases(text, lo, hi, rules)
         self.starts = [ph.start for ph in self.phrases]
-        years: list[tuple[int, int]] = []
-        for m in _YEAR.finditer(text, lo, hi):
-            if not (m.start() > 0 and text[m.start() - 1] in DEADLINE):
-                years.append((m.start(), int(m.group(1))))
-        if published is not None:
-            for word, offset in _RELATIVE_YEARS.items():
-                at = text.find(word, lo, hi)
-                while at >= 0:
-                    if not _baseline(text, at, at + len(word), rules):
-                        years.append((at, published.year + offset))
-                    at = text.find(word, at + len(word), hi)
-        years.sort()
+        years = _named_years(text, lo, hi, published, rules)
         self.year_at = [at for at, _ in years]
         self.years = [y for _, y in years]
 
