@@ -238,3 +238,42 @@ def test_re_extract_visits_every_current_page_once_in_id_order_across_chunks(tmp
         expected = session.scalars(select(Page.id).where(Page.is_current).order_by(Page.id)).all()
         assert list(_current_page_ids(session, chunk=3)) == expected and len(expected) == 7
     engine.dispose()
+
+
+def test_rows_inserted_by_the_driver_are_stored_as_sqlalchemy_stores_them(tmp_path):
+    from datetime import date, datetime
+
+    from sqlalchemy import insert
+
+    from extractor.db.models import Article, FactRow, Page
+    from extractor.db.store import insert_rows, start_run
+
+    fact = {"kind": "money", "value": Decimal("3764E+8"), "value_real": 3.764e11, "value_high": None,
+            "value_high_real": None, "unit": "CNY", "metric": "loan_balance", "metric_phrase": "贷款余额",
+            "subject": "武进区", "measure": "level", "direction": None, "qualifier": "over", "status": "actual",
+            "counted": None, "period_start": date(2024, 1, 1), "period_end": date(2024, 6, 30),
+            "period_phrase": "6月末", "surface": "3764亿元", "source_start": 7, "source_end": 13, "sentence": "…"}
+    stored = []
+    for way in ("sqlalchemy", "driver"):
+        engine = open_database(tmp_path / f"{way}.db")
+        with Session(engine) as session, session.begin():
+            run_id = start_run(session, "ingest", load_rules()).id
+            session.execute(insert(Page.__table__), [{"id": 1, "name": "p.txt", "version": 1, "is_current": True,
+                                                      "sha256": "0" * 64, "size_bytes": 1, "encoding": "utf-8",
+                                                      "text": "x", "date_source": "given",
+                                                      "ingested_at": datetime(2024, 7, 1)}])
+            session.execute(insert(Article.__table__), [{"id": 1, "page_id": 1, "seq": 1, "kind": "news",
+                                                         "source_start": 0, "source_end": 1, "body_start": 0}])
+            ranged = {"value_high": Decimal("4000E+8"), "value_high_real": 4e11, "period_start": None,
+                      "period_end": None, "period_phrase": None}  # values where the first has NULLs, and NULLs
+            rows = [{**fact, "article_id": 1, "run_id": run_id}, {**fact, **ranged, "article_id": 1, "run_id": run_id}]
+            if way == "driver":
+                insert_rows(session, FactRow.__table__, rows)
+            else:
+                session.execute(insert(FactRow.__table__), rows)
+        engine.dispose()
+        with sqlite3.connect(tmp_path / f"{way}.db") as db:
+            stored.append(db.execute("SELECT * FROM facts ORDER BY id").fetchall())
+    assert stored[0] == stored[1] and stored[0][0][4] == "376400000000"  # plain decimal text, dates as text
+    with pytest.raises(ValueError, match="differ in their columns"):
+        insert_rows(None, FactRow.__table__, [{"kind": "money"}, {"unit": "CNY"}])
