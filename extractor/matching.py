@@ -14,9 +14,9 @@ import re
 from typing import Iterator
 
 try:  # the engine's own parser: private, so anything unexpected means "can start anywhere"
-    from re import _constants as sre, _parser as sre_parse
-except ImportError:  # pragma: no cover - a Python without them scans as finditer does
-    sre = sre_parse = None
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - a Python without it scans as finditer does
+    sre_parse = None
 
 _CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
 
@@ -115,6 +115,8 @@ def _first(items: list) -> tuple[list[str], bool]:
         if name in ("AT", "ASSERT", "ASSERT_NOT"):
             continue  # zero width: the next item starts the match
         if name == "SUBPATTERN":  # (group, add_flags, del_flags, items)
+            if av[1] & re.IGNORECASE:
+                raise _Anywhere("(?i:…)")
             inner, nullable = _first(list(av[-1]))
         elif name == "ATOMIC_GROUP":
             inner, nullable = _first(list(av))

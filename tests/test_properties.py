@@ -193,7 +193,7 @@ def test_matches_found_without_trying_everywhere_are_the_pattern_s_own(text, lo,
     (r"(?:(?P<year>\d{4})年)?上半年", "[\\d上]"),  # an optional group: its first characters and the next's
     (r"(?<![0-9])[0-9]+个", "[0-9]"),  # a look-behind is skipped over
     (r"今年|明年|(?:第)?一季度", "[一今明第]"),
-    (r"a*", None), (r".b", None), (r"[^a]b", None), (r"(?i)ab", None),  # any character, or none, may start
+    (r"a*", None), (r".b", None), (r"[^a]b", None), (r"(?i)ab", None), (r"(?i:a)b", None),  # any, or none
 ])
 def test_the_characters_a_match_can_start_with(pattern, starts):
     import re

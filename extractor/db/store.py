@@ -226,6 +226,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     """``rows`` (dicts with the same keys) into ``table`` as one executemany of the driver, each
     value converted by its column's type as SQLAlchemy converts it: SQLAlchemy's handling of each
     row's parameters costs more than SQLite's insert of it."""
+    if not rows:
+        return
     names = tuple(rows[0])
     if any(row.keys() != rows[0].keys() for row in rows):
         raise ValueError(f"rows for {table.name} differ in their columns")
