@@ -28,12 +28,12 @@ class _Anywhere(Exception):
 def starts_of(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """A character class matching every character a match of ``pattern`` can start with (a
     superset: assertions are skipped over), or None when any may (or a match may be empty)."""
-    if sre_parse is None or pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+    items = _parse(pattern)
+    if items is None:
         return None
     try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-        chars, nullable = _first(list(parsed))
-    except (_Anywhere, AttributeError, TypeError, ValueError, re.error):
+        chars, nullable = _first(items)
+    except (_Anywhere, AttributeError, TypeError, ValueError):  # an item shaped as this parser does not know
         return None
     if nullable or not chars:
         return None
@@ -42,13 +42,21 @@ def starts_of(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 def required_literal(pattern: re.Pattern[str]) -> str | None:
     """The longest run of literal characters every match of ``pattern`` holds, or None."""
+    items = _parse(pattern)
+    if items is None:
+        return None
+    return _longest_run(items) or None
+
+
+def _parse(pattern: re.Pattern[str]) -> list | None:
+    """The items of ``pattern``'s own sequence as the engine parses it, or None when they cannot
+    be relied on (no parser, a case-insensitive pattern, bytes)."""
     if sre_parse is None or pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
         return None
     try:
-        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+        return list(sre_parse.parse(pattern.pattern, pattern.flags))
     except (AttributeError, TypeError, ValueError, re.error):
         return None
-    return _longest_run(items) or None
 
 
 def _longest_run(items: list) -> str:

@@ -33,7 +33,7 @@ _CAPACITY = r"年产\d+(?:\.\d+)?"  # the one figure a name holds: "年产12GWh�
 _DATE_AHEAD = re.compile(r"\d{1,4}(?:[—\-至~]\d{1,2})?[年月日]")  # "遥观镇1—9月": a date follows the name, not a count
 
 
-@dataclass(slots=True)  # not frozen: a frozen init costs ~4x; made for every name found; never changed after (copies via replace)
+@dataclass(slots=True)  # not frozen (a frozen init costs ~4x): never changed after, only copied by replace
 class Mention:
     start: int
     end: int

@@ -204,7 +204,6 @@ def test_the_characters_a_match_can_start_with(pattern, starts):
     assert (found.pattern if found else None) == starts
 
 
-
 @pytest.mark.parametrize("pattern, literal", [
     (r"(?:(?P<year>\d{4})年)?上半年", "上半年"),  # the longest run in the pattern's own sequence
     (r"(?P<year>\d{4})年(?:末|底)", "年"),
