@@ -98,7 +98,7 @@ def _walk(folder: Path) -> Iterator[Path | BadInput]:
                 yield folder / name
         if len(batch) < WALK_BATCH:
             return
-        after = batch[-1][0]
+        after, batch = batch[-1][0], None  # let go of this batch before reading the next: one at a time
 
 
 def _next_names(folder: Path, after: str | None) -> list[tuple[str, bool]]:
