@@ -99,6 +99,39 @@ def matches(pattern: re.Pattern[str], text: str, lo: int, hi: int,
     return pattern.finditer(text, lo, hi)
 
 
+class PatternSet:
+    """Several rule patterns read as one: ``finditer`` of each in turn, or ``match`` of each at
+    one place, looking for a literal that several of them hold once (the period rules share
+    年 and 月), and skipping a pattern whose literal is absent."""
+
+    def __init__(self, patterns: tuple[re.Pattern[str], ...]):
+        self.patterns = patterns
+        self._literals = [required_literal(p) for p in patterns]
+
+    def _present(self, text: str, lo: int, hi: int) -> Iterator[tuple[int, re.Pattern[str]]]:
+        seen: dict[str, bool] = {}
+        for i, (pattern, literal) in enumerate(zip(self.patterns, self._literals)):
+            if literal is not None:
+                if literal not in seen:
+                    seen[literal] = text.find(literal, lo, hi) >= 0
+                if not seen[literal]:
+                    continue
+            yield i, pattern
+
+    def finditer(self, text: str, lo: int, hi: int) -> Iterator[tuple[int, re.Match[str]]]:
+        """``(i, match)`` for every match of ``patterns[i].finditer(text, lo, hi)``, i in order."""
+        for i, pattern in self._present(text, lo, hi):
+            for m in pattern.finditer(text, lo, hi):
+                yield i, m
+
+    def match(self, text: str, pos: int, hi: int) -> Iterator[tuple[int, re.Match[str]]]:
+        """``(i, match)`` for each ``patterns[i].match(text, pos, hi)`` that matches, i in order."""
+        for i, pattern in self._present(text, pos, hi):
+            m = pattern.match(text, pos, hi)
+            if m is not None:
+                yield i, m
+
+
 def _tried_at_starts(pattern: re.Pattern[str], starts: re.Pattern[str], text: str, lo: int,
                      hi: int) -> Iterator[re.Match[str]]:
     pos = lo

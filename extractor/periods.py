@@ -27,7 +27,7 @@ from functools import cache, lru_cache
 from .context import PARAGRAPH_WINDOW
 from .facts import Period
 from .numbers import NumberError, parse_chinese
-from .matching import matches
+from .matching import PatternSet
 from .rules import PeriodRule, RuleSet
 from .vocab import Metric
 
@@ -66,10 +66,9 @@ def _last_day(year: int, month: int) -> date:
 def find_phrases(text: str, lo: int, hi: int, rules: RuleSet) -> list[_Phrase]:
     """Period phrases in ``text[lo:hi]``, longest first where they overlap, in text order."""
     found = []
-    for rule in rules.periods:
-        for m in matches(rule.pattern, text, lo, hi):  # not scanned where its literal (季度, 以来) is absent
-            if not _baseline(text, m.start(), m.end(), rules):
-                found.append(_Phrase(m.start(), m.end(), rule, m))
+    for i, m in _period_patterns(rules).finditer(text, lo, hi):  # not scanned where its literal (季度, 以来) is absent
+        if not _baseline(text, m.start(), m.end(), rules):
+            found.append(_Phrase(m.start(), m.end(), rules.periods[i], m))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     kept: list[_Phrase] = []
     for phrase in found:
@@ -77,6 +76,11 @@ def find_phrases(text: str, lo: int, hi: int, rules: RuleSet) -> list[_Phrase]:
             continue
         kept.append(phrase)
     return kept
+
+
+@cache
+def _period_patterns(rules: RuleSet) -> PatternSet:
+    return PatternSet(tuple(rule.pattern for rule in rules.periods))
 
 
 def _baseline(text: str, start: int, end: int, rules: RuleSet) -> bool:
@@ -371,10 +375,13 @@ def _heads_clause(text: str, phrase: _Phrase, paragraph_start: int, rules: RuleS
 
 
 def head_phrase(text: str, start: int, rules: RuleSet, followers: str = ",") -> _Phrase | None:
-    """A period phrase opening the text at ``start``, followed by one of ``followers``."""
-    phrases = find_phrases(text, start, min(len(text), start + 16), rules)
-    if phrases and phrases[0].start == start:
-        first = phrases[0]
-        if first.end < len(text) and text[first.end] in followers:
-            return first
+    """A period phrase opening the text at ``start``, followed by one of ``followers``: what
+    find_phrases would put first in the next 16 characters, if it starts at ``start`` (the
+    longest match there, the first rule's of equals), found by trying each rule there only."""
+    first = None
+    for i, m in _period_patterns(rules).match(text, start, min(len(text), start + 16)):
+        if (first is None or m.end() > first.end) and not _baseline(text, start, m.end(), rules):
+            first = _Phrase(start, m.end(), rules.periods[i], m)
+    if first is not None and first.end < len(text) and text[first.end] in followers:
+        return first
     return None

@@ -189,6 +189,51 @@ def test_matches_found_without_trying_everywhere_are_the_pattern_s_own(text, lo,
             assert found == expected, pattern.pattern
 
 
+@settings(deadline=None, max_examples=300)
+@given(st.lists(FIGURE_PIECES, max_size=30).map("".join), st.integers(0, 20), st.integers(0, 20))
+def test_a_pattern_set_finds_what_each_of_its_patterns_finds(text, lo, cut):
+    from extractor.matching import PatternSet
+
+    hi = max(lo, len(text) - cut)
+    patterns = tuple(_rule_patterns())
+    every = PatternSet(patterns)
+    span = lambda found: [(i, m.span(), m.groups()) for i, m in found]  # noqa: E731
+    assert span(every.finditer(text, lo, hi)) == span(
+        (i, m) for i, p in enumerate(patterns) for m in p.finditer(text, lo, hi))
+    assert span(every.match(text, lo, hi)) == span(
+        (i, m) for i, p in enumerate(patterns) if (m := p.match(text, lo, hi)))
+
+
+@pytest.mark.parametrize("text, lo, hi, found", [
+    ("上半年产值", 0, 5, [(0, (0, 3)), (1, (2, 3))]),  # a literal at the very start of the range
+    ("2024年上半年", 0, 8, [(0, (0, 8)), (1, (4, 5)), (1, (7, 8))]),
+    ("2024年上半年", 0, 7, [(1, (4, 5))]),  # 上半年 cut by the range's end: its literal is not inside
+    ("产值上半年", 2, 4, []),  # 上半 only
+])
+def test_a_pattern_set_looks_for_each_literal_inside_the_range(text, lo, hi, found):
+    import re
+
+    from extractor.matching import PatternSet
+
+    every = PatternSet((re.compile(r"(?:\d{4}年)?上半年"), re.compile("年")))
+    assert [(i, m.span()) for i, m in every.finditer(text, lo, hi)] == found
+    assert [(i, m.span()) for i, m in every.match(text, lo, hi)] == [(i, s) for i, s in found if s[0] == lo]
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(FIGURE_PIECES, max_size=12).map("".join), st.lists(FIGURE_PIECES, max_size=12).map("".join))
+def test_the_head_phrase_is_the_first_phrase_find_phrases_gives_there(before, after):
+    from extractor.periods import find_phrases, head_phrase
+    from extractor.rules import load_rules
+
+    rules, text, start = load_rules(), before + after, len(before)
+    phrases = find_phrases(text, start, min(len(text), start + 16), rules)
+    first = phrases[0] if phrases and phrases[0].start == start else None
+    expected = first if first and first.end < len(text) and text[first.end] in ",是" else None
+    found = head_phrase(text, start, rules, followers=",是")
+    assert (found and (found.start, found.end, found.rule)) == (expected and (expected.start, expected.end, expected.rule))
+
+
 @pytest.mark.parametrize("pattern, starts", [
     (r"(?:(?P<year>\d{4})年)?上半年", "[\\d上]"),  # an optional group: its first characters and the next's
     (r"(?<![0-9])[0-9]+个", "[0-9]"),  # a look-behind is skipped over
