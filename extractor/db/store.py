@@ -65,15 +65,20 @@ def _fact_key(columns: dict, seen: Counter) -> tuple:
     return base + (seen[base],)
 
 
-# The two lookups ingest makes for every page, built once and run through Core: built anew and
-# run through the ORM, each cost ~4x SQLite's own work (~250 against ~60 us a page).
-_PAGES = Page.__table__
+# The statements ingest and re-extract run for every page, built once and run through Core:
+# built anew and run through the ORM, a lookup cost ~4x SQLite's own work (~250 against ~60 us).
+_PAGES, _ARTICLES, _FACTS = Page.__table__, Article.__table__, FactRow.__table__
 _CURRENT = select(_PAGES.c.id, _PAGES.c.sha256, _PAGES.c.published_on, _PAGES.c.date_source,
                   _PAGES.c.version).where(_PAGES.c.name == bindparam("name"), _PAGES.c.is_current)
 _TWIN = select(_PAGES.c.name).where(_PAGES.c.sha256 == bindparam("sha256"), _PAGES.c.is_current,
                                     _PAGES.c.name != bindparam("name")).limit(1)
 _ADD_PAGE = insert(_PAGES).returning(_PAGES.c.id)
-_ADD_ARTICLES = insert(Article.__table__).returning(Article.__table__.c.id, Article.__table__.c.seq)
+_ADD_ARTICLES = insert(_ARTICLES).returning(_ARTICLES.c.id, _ARTICLES.c.seq)
+_PAGE_ARTICLES = select(_ARTICLES).where(_ARTICLES.c.page_id == bindparam("page_id"))
+_PAGE_FACTS = (select(_FACTS).join(_ARTICLES).where(_ARTICLES.c.page_id == bindparam("page_id"))
+               .order_by(_FACTS.c.source_start, _FACTS.c.id))
+_PAGE_TEXT = select(_PAGES.c.text, _PAGES.c.published_on, _PAGES.c.date_source,
+                    _PAGES.c.date_precision).where(_PAGES.c.id == bindparam("page_id"))
 
 
 def _current(session: Session, name: str):
@@ -162,8 +167,9 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run_id: int, changes
         page.published_on, page.date_precision = rows.published_on, rows.date_precision
         changes.dates_changed += 1
 
-    articles, facts = Article.__table__, FactRow.__table__  # Core: rows compared as plain values
-    stored = {r["seq"]: r for r in session.execute(select(articles).where(articles.c.page_id == page.id)).mappings()}
+    articles, facts = _ARTICLES, _FACTS  # Core: rows compared as plain values
+    connection = session.connection()
+    stored = {r["seq"]: r for r in connection.execute(_PAGE_ARTICLES, {"page_id": page.id}).mappings()}
     if not stored:
         _insert_new(session, page.id, rows, run_id, changes)
         return
@@ -182,9 +188,7 @@ def sync_page(session: Session, page: Page, rules: RuleSet, run_id: int, changes
 
     existing: dict[tuple, dict] = {}
     seen: Counter = Counter()
-    stored_facts = session.execute(select(facts).join(articles).where(articles.c.page_id == page.id)
-                                   .order_by(facts.c.source_start, facts.c.id)).mappings()
-    for row in stored_facts:
+    for row in connection.execute(_PAGE_FACTS, {"page_id": page.id}).mappings():
         existing[_fact_key(row, seen)] = row
     seen = Counter()
     added, updated = [], []
@@ -284,9 +288,8 @@ def reextract_all(session: Session, rules: RuleSet, jobs: int = 1) -> tuple[Extr
 
     def tasks():
         for page_id in _current_page_ids(session):
-            text, published_on, source, precision = session.execute(
-                select(Page.text, Page.published_on, Page.date_source, Page.date_precision)
-                .where(Page.id == page_id)).one()
+            text, published_on, source, precision = session.connection().execute(
+                _PAGE_TEXT, {"page_id": page_id}).one()
             yield page_id, (text, published_on, source, precision)
 
     for page_id, rows in in_order(page_rows, tasks(), jobs):  # one page in memory at a time, or a few
