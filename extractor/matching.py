@@ -5,7 +5,8 @@ class; a rule that opens with an optional group or a look-behind ("(?:(?P<year>\
 "(?<![0-9])…") is tried at every character of the text. ``matches`` gives exactly what
 ``finditer`` gives, faster, using two facts read off the pattern's own parse tree: a literal every
 match holds ("上半年"), so that a stretch without it is not scanned at all, and, when asked,
-the characters a match can start with, so that the pattern is tried only there.
+the characters a match can start with, so that the pattern is tried only there. ``PatternSet``
+reads several rule patterns as one, looking for a literal they share once.
 """
 
 from __future__ import annotations
