@@ -26,8 +26,8 @@ from functools import cache, lru_cache
 
 from .context import PARAGRAPH_WINDOW
 from .facts import Period
-from .numbers import NumberError, parse_chinese
 from .matching import PatternSet
+from .numbers import NumberError, parse_chinese
 from .rules import PeriodRule, RuleSet
 from .vocab import Metric
 

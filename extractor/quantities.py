@@ -15,8 +15,8 @@ from functools import cache
 
 from .context import STATEMENT_BREAK
 from .facts import Quantity
+from .matching import PatternSet, matches
 from .numbers import Number, NumberError, grammar, parse_number, plain
-from .matching import matches
 from .rules import RuleSet, UnitRule, load_rules
 from .text import NormText
 from .vocab import Kind, Qualifier
@@ -124,8 +124,13 @@ def _cue_after(text: str, pos: int, limit: int, rules: RuleSet) -> tuple[str, Qu
 
 def stop_spans(text: str, rules: RuleSet) -> list[tuple[int, int, bool]]:
     """Where the stoplist matches: (start, end, whether it vetoes Chinese numerals only)."""
-    return [(m.start(), m.end(), stop.chinese_only) for stop in rules.stops
-            for m in matches(stop.pattern, text, 0, len(text))]
+    return [(m.start(), m.end(), rules.stops[i].chinese_only)
+            for i, m in _stop_patterns(rules).finditer(text, 0, len(text))]
+
+
+@cache
+def _stop_patterns(rules: RuleSet) -> PatternSet:
+    return PatternSet(tuple(stop.pattern for stop in rules.stops))
 
 
 def _counted(text: str, start: int, end: int, limit: int, unit: UnitRule, rules: RuleSet) -> tuple[int, int] | None:

@@ -77,6 +77,7 @@ _ADD_ARTICLES = insert(_ARTICLES).returning(_ARTICLES.c.id, _ARTICLES.c.seq)
 _PAGE_ARTICLES = select(_ARTICLES).where(_ARTICLES.c.page_id == bindparam("page_id"))
 _PAGE_FACTS = (select(_FACTS).join(_ARTICLES).where(_ARTICLES.c.page_id == bindparam("page_id"))
                .order_by(_FACTS.c.source_start, _FACTS.c.id))
+_LAST_VERSION = select(func.max(_PAGES.c.version)).where(_PAGES.c.name == bindparam("name"))
 _PAGE_TEXT = select(_PAGES.c.text, _PAGES.c.published_on, _PAGES.c.date_source,
                     _PAGES.c.date_precision).where(_PAGES.c.id == bindparam("page_id"))
 
@@ -139,7 +140,7 @@ def save_page(session: Session, page_file: PageFile, published: PublicationDate 
         session.execute(update(Page).where(Page.id == found.id).values(is_current=False))
         version = found.version + 1
     else:  # versions of this name may be stored with none current
-        version = (session.scalar(select(func.max(Page.version)).where(Page.name == page_file.name)) or 0) + 1
+        version = (session.connection().execute(_LAST_VERSION, {"name": page_file.name}).scalar() or 0) + 1
     _, source, _ = date_columns(published)
     page_id = session.connection().execute(_ADD_PAGE, {
         "name": page_file.name, "version": version, "is_current": True, "sha256": page_file.sha256,
